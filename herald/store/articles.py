@@ -1,0 +1,189 @@
+"""Articles: written once per canonical URL, read by the web."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from herald.models import Article, ExtractedArticle
+from herald.store.database import Database
+from herald.store.schema import ArticleRow, ArticleURLRow, PublisherRow
+
+EXCERPT_CHARS = 320
+# A publication time further ahead than this is a publisher's clock or time-zone error: we use the fetch time.
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """What the pipeline hands the store for one article."""
+
+    id: str
+    canonical_url: str
+    url: str
+    extracted: ExtractedArticle
+    publisher_id: int
+    source_id: int | None
+    fetched_at: datetime
+    content_hash: str
+    section: str | None = None
+
+
+def make_excerpt(paragraphs: tuple[str, ...], limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join(paragraphs)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return cut + "…"
+
+
+def _to_article(row: ArticleRow, publisher: PublisherRow) -> Article:
+    return Article(
+        id=row.id,
+        canonical_url=row.canonical_url,
+        url=row.url,
+        title=row.title,
+        paragraphs=tuple(p for p in row.body.split("\n\n") if p),
+        publisher_id=row.publisher_id,
+        publisher_name=publisher.name,
+        source_id=row.source_id,
+        published_at=row.published_at,
+        fetched_at=row.fetched_at,
+        authors=tuple(row.authors or ()),
+        image_url=row.image_url,
+        image_caption=row.image_caption,
+        language=row.language,
+        excerpt=row.excerpt,
+        section=row.section,
+        extraction_method=row.extraction_method,
+        publisher_home_url=publisher.home_url,
+        publisher_favicon_url=publisher.favicon_url,
+    )
+
+
+class ArticleStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def _insert(
+        self, session: Session, table: type[ArticleRow] | type[ArticleURLRow], values: dict[str, Any]
+    ) -> int:
+        """INSERT ... ON CONFLICT DO NOTHING: the database, not a prior SELECT, keeps one row per key."""
+        maker = sqlite_insert if self._db.is_sqlite else pg_insert
+        key = next(iter(table.__table__.primary_key))
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        inserted = session.execute(maker(table).values(**values).on_conflict_do_nothing().returning(key))
+        return len(inserted.all())
+
+    def known_urls(self, urls: list[str]) -> set[str]:
+        """Which of these item links (or canonical URLs) are stored already: their pages are not refetched."""
+        if not urls:
+            return set()
+        with self._db.read() as session:
+            by_link = set(session.scalars(select(ArticleURLRow.url).where(ArticleURLRow.url.in_(urls))))
+            by_canonical = set(
+                session.scalars(select(ArticleRow.canonical_url).where(ArticleRow.canonical_url.in_(urls)))
+            )
+        return by_link | by_canonical
+
+    def link_url(self, url: str, article_id: str) -> None:
+        with self._db.write() as session:
+            self._insert(session, ArticleURLRow, {"url": url, "article_id": article_id})
+
+    def save(self, new: NewArticle) -> bool:
+        """Store an article once; True when it was new. The same canonical URL again only records the link."""
+        ex = new.extracted
+        published = ex.published
+        if published is not None and published > new.fetched_at + FUTURE_TOLERANCE:
+            published = None
+        values = {
+            "id": new.id,
+            "canonical_url": new.canonical_url,
+            "url": new.url,
+            "title": ex.title,
+            "body": "\n\n".join(p.replace("\n\n", "\n") for p in ex.paragraphs),
+            "excerpt": make_excerpt(ex.paragraphs),
+            "authors": list(ex.authors),
+            "published_at": published,
+            "fetched_at": new.fetched_at,
+            "updated_at": new.fetched_at,
+            "sort_time": published or new.fetched_at,
+            "image_url": ex.image_url,
+            "image_caption": ex.image_caption,
+            "language": ex.language,
+            "section": new.section,
+            "publisher_id": new.publisher_id,
+            "source_id": new.source_id,
+            "extraction_method": ex.method,
+            "content_hash": new.content_hash,
+        }
+        with self._db.write() as session:
+            created = self._insert(session, ArticleRow, values) > 0
+            article_id = new.id
+            if not created:
+                existing = session.scalar(
+                    select(ArticleRow.id).where(ArticleRow.canonical_url == new.canonical_url)
+                )
+                article_id = existing or new.id
+            for url in {new.url, new.canonical_url}:
+                self._insert(session, ArticleURLRow, {"url": url, "article_id": article_id})
+        return created
+
+    def get(self, article_id: str) -> Article | None:
+        with self._db.read() as session:
+            found = session.execute(
+                select(ArticleRow, PublisherRow)
+                .join(PublisherRow, PublisherRow.id == ArticleRow.publisher_id)
+                .where(ArticleRow.id == article_id)
+            ).first()
+            return _to_article(found[0], found[1]) if found else None
+
+    def latest(
+        self,
+        limit: int = 30,
+        *,
+        section: str | None = None,
+        publisher_id: int | None = None,
+        before: datetime | None = None,
+        exclude_ids: tuple[str, ...] = (),
+    ) -> list[Article]:
+        """Newest first; ``before`` pages back by sort time."""
+        query = select(ArticleRow, PublisherRow).join(
+            PublisherRow, PublisherRow.id == ArticleRow.publisher_id
+        )
+        if section is not None:
+            query = query.where(ArticleRow.section == section)
+        if publisher_id is not None:
+            query = query.where(ArticleRow.publisher_id == publisher_id)
+        if before is not None:
+            query = query.where(ArticleRow.sort_time < before)
+        if exclude_ids:
+            query = query.where(ArticleRow.id.not_in(exclude_ids))
+        query = query.order_by(ArticleRow.sort_time.desc(), ArticleRow.id).limit(limit)
+        with self._db.read() as session:
+            return [_to_article(a, p) for a, p in session.execute(query)]
+
+    def sections(self) -> list[tuple[str, int]]:
+        """Sections that hold articles, with their counts, largest first."""
+        query = (
+            select(ArticleRow.section, func.count())
+            .where(ArticleRow.section.is_not(None))
+            .group_by(ArticleRow.section)
+            .order_by(func.count().desc())
+        )
+        with self._db.read() as session:
+            return [(name, n) for name, n in session.execute(query) if name]
+
+    def count(self) -> int:
+        with self._db.read() as session:
+            return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def ids_with_hash(self, content_hash: str) -> list[str]:
+        with self._db.read() as session:
+            return list(session.scalars(select(ArticleRow.id).where(ArticleRow.content_hash == content_hash)))
