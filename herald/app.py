@@ -1,0 +1,76 @@
+"""Composition root: builds the store, fetcher, extraction workers, pipeline, scheduler and web app from one
+Settings value. Nothing else constructs these."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from herald.config import Settings
+from herald.fetch import Fetcher
+from herald.pipeline import Pipeline
+from herald.scheduler import Scheduler
+from herald.store import Store
+from herald.web import create_app
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    pipeline: Pipeline
+    scheduler: Scheduler
+
+
+def make_extract_executor(settings: Settings) -> Executor:
+    """Extraction is CPU work: worker processes use both cores and keep it off the web server's event loop.
+    ``extract_workers = 0`` runs it in one thread instead (tests, tiny machines)."""
+    if settings.extract_workers <= 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+    # spawn, not fork: the parent runs threads (uvicorn, SQLite), which fork does not copy safely.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=settings.extract_workers, mp_context=context)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    store = await asyncio.to_thread(Store, settings.resolved_database_url)
+    executor = make_extract_executor(settings)
+    try:
+        async with Fetcher(settings) as fetcher:
+            pipeline = Pipeline(settings, store, fetcher, executor)
+            yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline))
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        store.close()
+
+
+async def serve(runtime: Runtime, *, with_scheduler: bool) -> None:
+    """Serve the site; with the scheduler, due feeds are refreshed in the same process."""
+    settings = runtime.settings
+    app = create_app(settings, runtime.store)
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), access_log=False
+    )
+    server = uvicorn.Server(config)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(server.serve())]
+    if with_scheduler:
+        tasks.append(asyncio.create_task(runtime.scheduler.run_forever(stop)))
+    try:
+        await tasks[0]
+    finally:
+        stop.set()
+        for task in tasks[1:]:
+            task.cancel()
+        await asyncio.gather(*tasks[1:], return_exceptions=True)

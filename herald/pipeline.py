@@ -1,0 +1,268 @@
+"""The one orchestrator: every refresh of a feed (scheduler, CLI, a future "refresh now" button) goes through
+:meth:`Pipeline.refresh_source`.
+
+fetch feed -> parse -> for each new item: fetch page -> extract (worker processes) -> canonical URL -> store.
+Each stage before the store is pure; only this module calls the store, and it never lets one bad item stop
+the feed or one bad feed stop the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+
+from herald.config import Settings
+from herald.dedup import article_id, canonical_url, content_fingerprint
+from herald.errors import ExtractError, FetchError, HeraldError, HTTPStatusError, ParseError
+from herald.extract import article_from_feed, extract_article
+from herald.fetch import Fetcher, next_check_delay
+from herald.models import ExtractedArticle, FeedItem, ParsedFeed, RefreshReport, Source, SourceSpec
+from herald.parse import parse_feed
+from herald.store import NewArticle, Store
+
+log = logging.getLogger(__name__)
+
+SECTIONS = ("World", "Politics", "Business", "Technology", "Science", "Health", "Sports", "Culture")
+_SECTION_ALIASES = {
+    "tech": "Technology",
+    "sport": "Sports",
+    "arts": "Culture",
+    "entertainment": "Culture",
+    "economy": "Business",
+    "international": "World",
+}
+
+ReportCallback = Callable[[RefreshReport], Awaitable[None] | None]
+
+
+def section_for(source: Source, item: FeedItem) -> str | None:
+    """The operator's choice for the source wins; else a feed category that names one of our sections."""
+    if source.section:
+        return source.section
+    for category in item.categories:
+        key = category.strip().lower()
+        for name in SECTIONS:
+            if key == name.lower():
+                return name
+        if key in _SECTION_ALIASES:
+            return _SECTION_ALIASES[key]
+    return None
+
+
+def merge_item(item: FeedItem, extracted: ExtractedArticle, feed_language: str | None) -> ExtractedArticle:
+    """Fill what the page left out from what the feed said; the feed's headline is usually the cleaner one."""
+    return ExtractedArticle(
+        title=item.title or extracted.title,
+        paragraphs=extracted.paragraphs,
+        canonical_url=extracted.canonical_url,
+        authors=extracted.authors or item.authors,
+        published=item.published or extracted.published,
+        image_url=extracted.image_url or item.image_url,
+        image_caption=extracted.image_caption,
+        language=extracted.language or item.language or feed_language,
+        site_name=extracted.site_name,
+        description=extracted.description or item.summary or None,
+        method=extracted.method,
+    )
+
+
+class Pipeline:
+    def __init__(
+        self, settings: Settings, store: Store, fetcher: Fetcher, extract_executor: Executor
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.fetcher = fetcher
+        self._executor = extract_executor
+
+    async def _db(self, fn: Callable[..., object], *args: object, **kwargs: object) -> object:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def refresh_source(self, source: Source) -> RefreshReport:
+        """Fetch one feed and store its new articles; never raises for bad input, records it instead."""
+        report = RefreshReport(source_id=source.id, feed_url=source.feed_url)
+        now = datetime.now(UTC)
+        try:
+            result = await self.fetcher.fetch_feed(
+                source.feed_url, etag=source.etag, last_modified=source.last_modified
+            )
+            if result.not_modified:
+                report.not_modified = True
+                delay = next_check_delay(
+                    self.settings,
+                    ttl_minutes=source.ttl_minutes,
+                    max_age_seconds=result.max_age_seconds,
+                    consecutive_failures=0,
+                )
+                await asyncio.to_thread(
+                    self.store.sources.record_not_modified, source.id, now=now, next_check_at=now + delay
+                )
+                return report
+            loop = asyncio.get_running_loop()
+            parsed: ParsedFeed = await loop.run_in_executor(
+                None,
+                lambda: parse_feed(
+                    result.body, url=result.url, content_type=result.content_type, charset=result.charset
+                ),
+            )
+        except (FetchError, ParseError) as exc:
+            report.error = str(exc)
+            permanent = isinstance(exc, HTTPStatusError) and exc.permanent
+            delay = next_check_delay(
+                self.settings,
+                ttl_minutes=source.ttl_minutes,
+                max_age_seconds=None,
+                consecutive_failures=source.consecutive_failures + 1,
+                permanent_failure=permanent,
+            )
+            await asyncio.to_thread(
+                self.store.sources.record_failure,
+                source.id,
+                now=now,
+                error=str(exc),
+                next_check_at=now + delay,
+            )
+            log.info("feed %s failed: %s", source.feed_url, exc)
+            return report
+
+        items = list(parsed.items[: self.settings.refresh_items_per_feed])
+        report.items_seen = len(items)
+        known = await asyncio.to_thread(self.store.articles.known_urls, [i.url for i in items])
+        fresh: list[FeedItem] = []
+        seen_urls: set[str] = set()
+        for item in items:
+            if item.url in known or item.url in seen_urls:
+                report.unchanged += 1
+            else:
+                seen_urls.add(item.url)
+                fresh.append(item)
+        await asyncio.gather(*(self._ingest_item(source, parsed, item, report) for item in fresh))
+
+        delay = next_check_delay(
+            self.settings,
+            ttl_minutes=parsed.ttl_minutes,
+            max_age_seconds=result.max_age_seconds,
+            consecutive_failures=0,
+        )
+        await asyncio.to_thread(
+            self.store.sources.record_success,
+            source.id,
+            now=now,
+            next_check_at=now + delay,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            ttl_minutes=parsed.ttl_minutes,
+            warning=parsed.warning,
+            feed_title=parsed.title,
+            home_url=parsed.home_url,
+            icon_url=parsed.icon_url,
+        )
+        return report
+
+    async def _ingest_item(
+        self, source: Source, feed: ParsedFeed, item: FeedItem, report: RefreshReport
+    ) -> None:
+        try:
+            extracted, final_url = await self._article_for(item)
+        except HeraldError as exc:
+            report.failed += 1
+            report.item_errors.append(f"{item.url}: {exc}")
+            await asyncio.to_thread(
+                self.store.sources.record_problem,
+                source.id,
+                url=item.url,
+                error=str(exc),
+                now=datetime.now(UTC),
+            )
+            return
+        if extracted.method == "feed":
+            report.from_feed_content += 1
+        merged = merge_item(item, extracted, feed.language)
+        canonical = canonical_url(final_url, page_canonical=merged.canonical_url)
+        new = NewArticle(
+            id=article_id(canonical),
+            canonical_url=canonical,
+            url=item.url,
+            extracted=merged,
+            publisher_id=source.publisher_id,
+            source_id=source.id,
+            fetched_at=datetime.now(UTC),
+            content_hash=content_fingerprint(merged.text),
+            section=section_for(source, item),
+        )
+        created = await asyncio.to_thread(self.store.articles.save, new)
+        if created:
+            report.new += 1
+        else:
+            report.unchanged += 1
+
+    async def _article_for(self, item: FeedItem) -> tuple[ExtractedArticle, str]:
+        """The page's article, or the feed's own content when the page can't be fetched or read."""
+        page_problem: HeraldError
+        try:
+            page = await self.fetcher.fetch_page(item.url)
+            loop = asyncio.get_running_loop()
+            extracted = await loop.run_in_executor(
+                self._executor, _extract_in_worker, page.body, page.url, page.charset
+            )
+            return extracted, page.url
+        except (FetchError, ExtractError) as exc:
+            page_problem = exc
+        try:
+            fallback = article_from_feed(
+                title=item.title,
+                content_html=item.content_html,
+                summary=item.summary,
+                url=item.url,
+                authors=item.authors,
+                published=item.published,
+                image_url=item.image_url,
+                language=item.language,
+            )
+        except ExtractError as exc:
+            raise ExtractError(f"{page_problem}; the feed's own text was not usable either ({exc})") from exc
+        return fallback, item.url
+
+    async def refresh_many(
+        self, sources: Iterable[Source], on_report: ReportCallback | None = None
+    ) -> list[RefreshReport]:
+        """Refresh several feeds at once; the fetcher's per-host limits keep it polite."""
+        limit = asyncio.Semaphore(max(1, self.settings.fetch_concurrency // 2))
+        reports: list[RefreshReport] = []
+
+        async def one(source: Source) -> None:
+            async with limit:
+                try:
+                    report = await self.refresh_source(source)
+                except Exception as exc:  # a bug must not stop the other feeds; it is logged and recorded
+                    log.exception("refresh of %s crashed", source.feed_url)
+                    report = RefreshReport(
+                        source_id=source.id, feed_url=source.feed_url, error=f"Internal error: {exc}"
+                    )
+            reports.append(report)
+            if on_report is not None:
+                maybe = on_report(report)
+                if maybe is not None:
+                    await maybe
+
+        await asyncio.gather(*(one(s) for s in sources))
+        return reports
+
+    def add_sources(self, specs: Iterable[SourceSpec]) -> tuple[int, int]:
+        """(added, already there)."""
+        added = existing = 0
+        for spec in specs:
+            _, created = self.store.sources.add(spec)
+            if created:
+                added += 1
+            else:
+                existing += 1
+        return added, existing
+
+
+def _extract_in_worker(body: bytes, url: str, charset: str | None) -> ExtractedArticle:
+    """Runs in a worker process (picklable, module level)."""
+    return extract_article(body, url=url, charset=charset)
