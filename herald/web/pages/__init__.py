@@ -1,0 +1,1 @@
+"""One module per page; each builds its routes around the shared :class:`Web` context."""

@@ -1,0 +1,80 @@
+"""What every page handler shares: the context it closes over, loading off the event loop, and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse
+
+from herald.config import Settings
+from herald.models import Article
+from herald.store import Store
+from herald.web.directory import Directory, Memo
+from herald.web.render import Renderer
+from herald.web.seo import article_time
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Web:
+    settings: Settings
+    store: Store
+    renderer: Renderer
+    directory: Directory
+    memo: Memo
+
+    async def page(
+        self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None
+    ) -> HTMLResponse:
+        """Run ``load`` (synchronous store calls) in a worker thread, in one hop with the nav's sections,
+        then render on the loop: the event loop never waits on the database."""
+
+        def gather() -> dict[str, Any]:
+            context = load()
+            context["nav_sections"] = self.directory.nav_sections()
+            return context
+
+        context = await run_in_threadpool(gather)
+        return self.renderer.page(template, current=current, **context)
+
+    def slugs_for(self, articles: Iterable[Article]) -> dict[int, str]:
+        return self.directory.publisher_slugs({a.publisher_id for a in articles})
+
+
+def not_found() -> HTTPException:
+    return HTTPException(status_code=404)
+
+
+def parse_before(value: str | None) -> datetime | None:
+    """The ``?before=`` cursor of paged lists: an ISO 8601 time; anything else is a bad link (400)."""
+    if value is None or value == "":
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace(" ", "+"))
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail="That page link is not valid.") from exc
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def cursor(article: Article) -> str:
+    """The full-precision sort time of the last article shown, for the next page's ``?before=``."""
+    return article_time(article).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Paged:
+    articles: list[Article]
+    older: str | None  # the ?before= value of the next page, if there is one
+
+
+def paged(fetch: Callable[[int], list[Article]]) -> Paged:
+    """One extra row tells whether an older page exists without counting the table."""
+    rows = fetch(PAGE_SIZE + 1)
+    shown = rows[:PAGE_SIZE]
+    return Paged(shown, cursor(shown[-1]) if len(rows) > PAGE_SIZE else None)

@@ -1,0 +1,68 @@
+"""Paged lists of articles: everything, one section, one publisher; "Older articles" pages back by time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.responses import HTMLResponse
+
+from herald.web.pages.common import Web, not_found, paged, parse_before
+
+
+def router(web: Web) -> APIRouter:
+    routes = APIRouter()
+
+    @routes.get("/latest", response_class=HTMLResponse)
+    async def latest(before: str | None = None) -> HTMLResponse:
+        since = parse_before(before)
+
+        def load() -> dict[str, Any]:
+            page = paged(lambda n: web.store.articles.latest(n, before=since))
+            return {
+                "title": "Latest",
+                "page": page,
+                "paging": before is not None,
+                "slugs": web.slugs_for(page.articles),
+            }
+
+        return await web.page("listing.html", load, current="latest")
+
+    @routes.get("/section/{name:path}", response_class=HTMLResponse)
+    async def section(name: str, before: str | None = None) -> HTMLResponse:
+        since = parse_before(before)
+
+        def load() -> dict[str, Any]:
+            page = paged(lambda n: web.store.articles.latest(n, section=name, before=since))
+            known = page.articles or any(s == name for s, _ in web.store.articles.sections())
+            if not known:
+                raise not_found()
+            return {
+                "title": name,
+                "page": page,
+                "paging": before is not None,
+                "slugs": web.slugs_for(page.articles),
+            }
+
+        return await web.page("listing.html", load, current=name)
+
+    @routes.get("/publisher/{slug}", response_class=HTMLResponse)
+    async def publisher(slug: str, before: str | None = None) -> HTMLResponse:
+        since = parse_before(before)
+
+        def load() -> dict[str, Any]:
+            found = web.store.publishers.by_slug(slug)
+            if found is None:
+                raise not_found()
+            page = paged(lambda n: web.store.articles.latest(n, publisher_id=found.id, before=since))
+            return {
+                "title": found.name,
+                "publisher": found,
+                "page": page,
+                "paging": before is not None,
+                "slugs": {found.id: found.slug},
+            }
+
+        return await web.page("publisher.html", load)
+
+    return routes

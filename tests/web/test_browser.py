@@ -1,0 +1,109 @@
+"""The site in a real browser (Debian's chromium through Playwright), served by uvicorn on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from herald.config import Settings
+from herald.store import Store
+from herald.web import create_app
+from tests.web.conftest import build_newsroom
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser')}/t.db")
+    # Images point at the site's own logo so the page loads nothing from outside loopback.
+    port = _free_port()
+    build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
+    config = uvicorn.Config(create_app(Settings(), store), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+    store.close()
+
+
+def test_read_an_article_on_desktop_and_phone(site: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(site + "/")
+            assert page.locator("h2", has_text="Latest").count() == 1
+            page.screenshot(path=str(tmp_path / "home-1280.png"), full_page=True)
+
+            headline = page.locator(".card-lead .card-title a").first
+            title = headline.inner_text()
+            headline.click()
+            page.wait_for_url("**/article/*")
+            assert page.locator("h1").count() == 1
+            assert page.locator("h1").inner_text() == title
+            stamp = page.locator(".byline time")
+            assert stamp.get_attribute("datetime")
+            assert (stamp.get_attribute("title") or "").endswith("UTC")
+            assert stamp.inner_text().endswith("ago")
+            page.screenshot(path=str(tmp_path / "article-1280.png"), full_page=True)
+
+            page.set_viewport_size({"width": 390, "height": 844})
+            for path in (page.url, site + "/", site + "/sources", site + "/section/World"):
+                page.goto(path)
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
+            page.goto(site + "/")
+            page.screenshot(path=str(tmp_path / "home-390.png"), full_page=True)
+
+            # keyboard: the first Tab lands on the skip link, which is then visible
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+            box = page.locator(".skip-link").bounding_box()
+            assert box is not None and box["y"] >= 0
+
+            # CSP blocks nothing we serve ourselves
+            assert not [e for e in errors if "Content Security Policy" in e]
+        finally:
+            browser.close()
+    assert (tmp_path / "article-1280.png").stat().st_size > 0
