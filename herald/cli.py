@@ -198,6 +198,58 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def main() -> int:
+        async with open_runtime(settings) as runtime:
+            publisher_id = None
+            if args.publisher:
+                publisher = await asyncio.to_thread(runtime.store.publishers.by_slug, args.publisher)
+                if publisher is None:
+                    console.print(
+                        f"[red]No publisher {args.publisher!r} (see the publisher pages' addresses)[/]"
+                    )
+                    return 2
+                publisher_id = publisher.id
+            ids = await asyncio.to_thread(
+                runtime.store.articles.ids, publisher_id=publisher_id, limit=args.limit
+            )
+            outcome = Counter[str]()
+            failures: list[str] = []
+            limit = asyncio.Semaphore(max(1, settings.fetch_concurrency))
+            with Progress(
+                TextColumn("[bold]Re-extracting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("reextract", total=len(ids))
+
+                async def one(article_id: str) -> None:
+                    async with limit:
+                        try:
+                            outcome[await runtime.pipeline.reextract(article_id)] += 1
+                        except HeraldError as exc:
+                            outcome["failed"] += 1
+                            failures.append(f"{article_id}: {exc}")
+                    progress.advance(task)
+
+                await asyncio.gather(*(one(i) for i in ids))
+            console.print(
+                f"{len(ids)} articles: {outcome['updated']} updated, {outcome['unchanged']} unchanged, "
+                f"{outcome['failed']} failed (their stored text is kept)"
+            )
+            for line in failures[:10]:
+                console.print(f"  {line}")
+            if len(failures) > 10:
+                console.print(f"  ... and {len(failures) - 10} more")
+            return 0 if not failures else 1
+
+    return asyncio.run(main())
+
+
 def _open_store(args: argparse.Namespace) -> Store:
     return Store(_settings(args).resolved_database_url)
 
@@ -366,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_ids", nargs="*", type=int, metavar="SOURCE_ID")
     p.add_argument("--due", action="store_true", help="only the feeds that are due")
     p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("reextract", help="fetch stored articles' pages again and re-run extraction")
+    p.add_argument("--publisher", help="only this publisher (the slug in /publisher/<slug>)")
+    p.add_argument("--limit", type=int, help="only the newest N articles")
+    p.set_defaults(func=cmd_reextract)
 
     sources = sub.add_parser("sources", help="manage feed subscriptions").add_subparsers(
         dest="sources_command", required=True

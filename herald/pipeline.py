@@ -223,6 +223,26 @@ class Pipeline:
             raise ExtractError(f"{page_problem}; the feed's own text was not usable either ({exc})") from exc
         return fallback, item.url
 
+    async def reextract(self, article_id: str) -> str:
+        """Fetch a stored article's page again and store a fresh extraction: "updated", "unchanged", or
+        raises HeraldError saying why not (the stored text is kept)."""
+        article = await asyncio.to_thread(self.store.articles.get, article_id)
+        if article is None:
+            raise ExtractError(f"No article {article_id}")
+        page = await self.fetcher.fetch_page(article.url)
+        loop = asyncio.get_running_loop()
+        extracted = await loop.run_in_executor(
+            self._executor, _extract_in_worker, page.body, page.url, page.charset
+        )
+        changed = await asyncio.to_thread(
+            self.store.articles.replace_content,
+            article.id,
+            extracted,
+            content_hash=content_fingerprint(extracted.text),
+            now=datetime.now(UTC),
+        )
+        return "updated" if changed else "unchanged"
+
     async def refresh_many(
         self, sources: Iterable[Source], on_report: ReportCallback | None = None
     ) -> list[RefreshReport]:

@@ -84,3 +84,28 @@ def test_bad_input_is_refused_in_words(
     assert main(["sources", "import", str(bad)]) == 1
     assert capsys.readouterr().err.strip()
     assert main(["db", "current"]) == 0
+
+
+def test_reextract_updates_text_and_keeps_it_when_the_page_fails(
+    env: FixtureServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["sources", "add", env.url("/feed.xml"), "--publisher", "CLI Gazette"])
+    assert main(["fetch"]) == 0
+    page = (FIXTURES / "page-comet.html").read_text()
+    env.add("/news/comet", page.replace("retired teacher", "retired chemistry teacher"))
+    capsys.readouterr()
+    assert main(["reextract"]) == 0
+    assert "1 updated" in capsys.readouterr().err
+    store = Store(f"sqlite:///{tmp_path / 'herald.db'}")
+    [article] = store.articles.latest()
+    assert "retired chemistry teacher" in article.paragraphs[0]
+    assert article.title == "Amateur astronomer spots new comet"
+
+    env.add("/news/comet", "gone", status=410)
+    assert main(["reextract", "--publisher", "cli-gazette"]) == 1
+    err = capsys.readouterr().err
+    assert "1 failed" in err and "410" in err
+    [kept] = store.articles.latest()
+    assert kept.paragraphs == article.paragraphs
+    store.close()
+    assert main(["reextract", "--publisher", "nobody"]) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -134,6 +135,40 @@ class ArticleStore:
             for url in {new.url, new.canonical_url}:
                 self._insert(session, ArticleURLRow, {"url": url, "article_id": article_id})
         return created
+
+    def replace_content(
+        self, article_id: str, extracted: ExtractedArticle, *, content_hash: str, now: datetime
+    ) -> bool:
+        """Store a new extraction of a known article (after a better extractor, or an updated page); the
+        identity, headline and publication time stay. False when nothing changed."""
+        with self._db.write() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                return False
+            body = "\n\n".join(p.replace("\n\n", "\n") for p in extracted.paragraphs)
+            if body == row.body and extracted.method == row.extraction_method:
+                return False
+            row.body = body
+            row.excerpt = make_excerpt(extracted.paragraphs)
+            row.content_hash = content_hash
+            row.extraction_method = extracted.method
+            row.updated_at = now
+            row.image_url = extracted.image_url or row.image_url
+            row.image_caption = extracted.image_caption or row.image_caption
+            row.language = extracted.language or row.language
+            if extracted.authors:
+                row.authors = list(extracted.authors)
+            return True
+
+    def ids(self, *, publisher_id: int | None = None, limit: int | None = None) -> builtins.list[str]:
+        """Article ids, newest first (for batch work such as re-extraction)."""
+        query = select(ArticleRow.id).order_by(ArticleRow.sort_time.desc())
+        if publisher_id is not None:
+            query = query.where(ArticleRow.publisher_id == publisher_id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._db.read() as session:
+            return list(session.scalars(query))
 
     def get(self, article_id: str) -> Article | None:
         with self._db.read() as session:
