@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -44,7 +44,36 @@ def make_excerpt(paragraphs: tuple[str, ...], limit: int = EXCERPT_CHARS) -> str
     return cut + "…"
 
 
-def _to_article(row: ArticleRow, publisher: PublisherRow) -> Article:
+# Plain columns, not ORM entities: a page view reads rows and never writes them back, so it need not pay for
+# the identity map and attribute instrumentation.
+_ARTICLE_COLUMNS = (
+    ArticleRow.id,
+    ArticleRow.canonical_url,
+    ArticleRow.url,
+    ArticleRow.title,
+    ArticleRow.body,
+    ArticleRow.publisher_id,
+    ArticleRow.source_id,
+    ArticleRow.published_at,
+    ArticleRow.fetched_at,
+    ArticleRow.authors,
+    ArticleRow.image_url,
+    ArticleRow.image_caption,
+    ArticleRow.language,
+    ArticleRow.excerpt,
+    ArticleRow.section,
+    ArticleRow.extraction_method,
+    PublisherRow.name.label("publisher_name"),
+    PublisherRow.home_url.label("publisher_home_url"),
+    PublisherRow.favicon_url.label("publisher_favicon_url"),
+)
+
+
+def _article_query() -> Select[*tuple[Any, ...]]:
+    return select(*_ARTICLE_COLUMNS).join(PublisherRow, PublisherRow.id == ArticleRow.publisher_id)
+
+
+def _to_article(row: Row[Any]) -> Article:
     return Article(
         id=row.id,
         canonical_url=row.canonical_url,
@@ -52,7 +81,7 @@ def _to_article(row: ArticleRow, publisher: PublisherRow) -> Article:
         title=row.title,
         paragraphs=tuple(p for p in row.body.split("\n\n") if p),
         publisher_id=row.publisher_id,
-        publisher_name=publisher.name,
+        publisher_name=row.publisher_name,
         source_id=row.source_id,
         published_at=row.published_at,
         fetched_at=row.fetched_at,
@@ -63,8 +92,8 @@ def _to_article(row: ArticleRow, publisher: PublisherRow) -> Article:
         excerpt=row.excerpt,
         section=row.section,
         extraction_method=row.extraction_method,
-        publisher_home_url=publisher.home_url,
-        publisher_favicon_url=publisher.favicon_url,
+        publisher_home_url=row.publisher_home_url,
+        publisher_favicon_url=row.publisher_favicon_url,
     )
 
 
@@ -172,12 +201,8 @@ class ArticleStore:
 
     def get(self, article_id: str) -> Article | None:
         with self._db.read() as session:
-            found = session.execute(
-                select(ArticleRow, PublisherRow)
-                .join(PublisherRow, PublisherRow.id == ArticleRow.publisher_id)
-                .where(ArticleRow.id == article_id)
-            ).first()
-            return _to_article(found[0], found[1]) if found else None
+            found = session.execute(_article_query().where(ArticleRow.id == article_id)).first()
+            return _to_article(found) if found else None
 
     def latest(
         self,
@@ -189,9 +214,7 @@ class ArticleStore:
         exclude_ids: tuple[str, ...] = (),
     ) -> list[Article]:
         """Newest first; ``before`` pages back by sort time."""
-        query = select(ArticleRow, PublisherRow).join(
-            PublisherRow, PublisherRow.id == ArticleRow.publisher_id
-        )
+        query = _article_query()
         if section is not None:
             query = query.where(ArticleRow.section == section)
         if publisher_id is not None:
@@ -202,7 +225,7 @@ class ArticleStore:
             query = query.where(ArticleRow.id.not_in(exclude_ids))
         query = query.order_by(ArticleRow.sort_time.desc(), ArticleRow.id).limit(limit)
         with self._db.read() as session:
-            return [_to_article(a, p) for a, p in session.execute(query)]
+            return [_to_article(row) for row in session.execute(query)]
 
     def sections(self) -> list[tuple[str, int]]:
         """Sections that hold articles, with their counts, largest first."""
