@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -39,7 +40,14 @@ def make_extract_executor(settings: Settings) -> Executor:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
     # spawn, not fork: the parent runs threads (uvicorn, SQLite), which fork does not copy safely.
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=settings.extract_workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=settings.extract_workers, mp_context=context, initializer=_ignore_interrupts
+    )
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group; the parent shuts the workers down without their traces."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @asynccontextmanager
@@ -60,7 +68,12 @@ async def serve(runtime: Runtime, *, with_scheduler: bool) -> None:
     settings = runtime.settings
     app = create_app(settings, runtime.store)
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), access_log=False
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        lifespan="off",  # the app has no start-up work: the runtime is opened before serving
     )
     server = uvicorn.Server(config)
     stop = asyncio.Event()

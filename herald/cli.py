@@ -477,7 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # One line per request is noise at INFO; the refresh summary says what happened.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(args.func(args))
     except HeraldError as exc:
