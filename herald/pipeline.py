@@ -163,7 +163,7 @@ class Pipeline:
         self, source: Source, feed: ParsedFeed, item: FeedItem, report: RefreshReport
     ) -> None:
         try:
-            extracted, final_url = await self._article_for(item)
+            extracted, final_url, page_problem = await self._article_for(item)
         except HeraldError as exc:
             report.failed += 1
             report.item_errors.append(f"{item.url}: {exc}")
@@ -175,8 +175,16 @@ class Pipeline:
                 now=datetime.now(UTC),
             )
             return
-        if extracted.method == "feed":
+        if page_problem is not None:
+            # Stored all the same, but an operator should know the publisher's pages are failing.
             report.from_feed_content += 1
+            await asyncio.to_thread(
+                self.store.sources.record_problem,
+                source.id,
+                url=item.url,
+                error=f"{page_problem}; the feed's own text was stored instead",
+                now=datetime.now(UTC),
+            )
         merged = merge_item(item, extracted, feed.language)
         canonical = canonical_url(final_url, page_canonical=merged.canonical_url)
         new = NewArticle(
@@ -196,8 +204,9 @@ class Pipeline:
         else:
             report.unchanged += 1
 
-    async def _article_for(self, item: FeedItem) -> tuple[ExtractedArticle, str]:
-        """The page's article, or the feed's own content when the page can't be fetched or read."""
+    async def _article_for(self, item: FeedItem) -> tuple[ExtractedArticle, str, HeraldError | None]:
+        """The page's article, or the feed's own content when the page can't be fetched or read (then with
+        the reason the page failed)."""
         page_problem: HeraldError
         try:
             page = await self.fetcher.fetch_page(item.url)
@@ -205,7 +214,7 @@ class Pipeline:
             extracted = await loop.run_in_executor(
                 self._executor, _extract_in_worker, page.body, page.url, page.charset
             )
-            return extracted, page.url
+            return extracted, page.url, None
         except (FetchError, ExtractError) as exc:
             page_problem = exc
         try:
@@ -221,7 +230,7 @@ class Pipeline:
             )
         except ExtractError as exc:
             raise ExtractError(f"{page_problem}; the feed's own text was not usable either ({exc})") from exc
-        return fallback, item.url
+        return fallback, item.url, page_problem
 
     async def reextract(self, article_id: str) -> str:
         """Fetch a stored article's page again and store a fresh extraction: "updated", "unchanged", or

@@ -174,8 +174,10 @@ def test_page_that_fails_falls_back_to_feed_content(
     assert stored["Footbridge approved"].extraction_method == "feed"
     assert stored["Footbridge approved"].paragraphs[0].startswith("GLENFORD (Test Gazette)")
     assert "/private/" not in str(server.hits)  # robots.txt was obeyed
-    problems = store.sources.problems()
-    assert problems and "report.pdf" in problems[0][1] and problems[0][2]
+    problems = {url.rsplit("/", 1)[1]: error for _, url, error, _ in store.sources.problems()}
+    assert set(problems) == {"gone", "members-only", "report.pdf"}
+    assert "410" in problems["gone"] and "feed's own text was stored" in problems["gone"]
+    assert "robots.txt" in problems["members-only"]
 
 
 BROKEN_FEEDS = [
