@@ -41,6 +41,11 @@ _WHOLE = _rx(
     r"(image|photo|picture|video)( credit)?s?|credits?|getty images|shutterstock|reuters|afp|ap photo",
     r"tags?|topics?|categories|filed under|posted in|schlagworte|etiquetas",
     r"back to top|top|skip (to )?(content|ad)|close|×|x",
+    # article toolbars and the messages of their share-by-email forms
+    r"(order |buy )?reprints?( (&|and) permissions)?|print( this)?( article| story| page)?",
+    r"e-?mail (this )?(article|story)|(this )?(article|story) has been sent to",
+    r"thank you( for (signing up|subscribing))?",
+    r"(an )?error (has )?occurred\b.{0,60}",
 )
 
 # Openings that make a short paragraph boilerplate.
@@ -98,6 +103,45 @@ _ANYWHERE = _rx(
     r"\bget access to\b.{0,80}\bsubscri",
     r"\b\d+ issues for\b",
     r"\bwrite to [\w.'’ -]{2,60} at \S+@",
+    r"\bwe(’|')?d (like|love) to hear (what you think|from you)\b",
+)
+
+# Openings of promotions and notices that run longer than a short paragraph but say nothing of the story.
+_LONG_STARTS = _rx(
+    r"this (copy|material) is for your personal\b",
+    r"if you (enjoyed|liked|value|appreciate) (this|our) (article|story|journalism|reporting|content)\b",
+    r"get access to\b.{0,120}\bsubscri",
+)
+_LONG_WORDS = 150
+
+# Tabloids end teaser links to other stories with an all-caps label: "Storm hits coast [VIDEO]".
+_TEASER = re.compile(r"^.{8,200}\[[A-Z][A-Z ]{1,20}\]\W*$")
+
+
+# A line that is nothing but a date (and maybe a time), or a byline with one: metadata, not story.
+def _wordset(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+_DATE_WORDS = _wordset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept september",
+    "oct october nov november dec december mon monday tue tues tuesday wed wednesday thu thurs thursday",
+    "fri friday sat saturday sun sunday",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "enero febrero marzo mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "segunda terça quarta quinta sexta feira sábado domingo lunes martes miércoles jueves viernes",
+)
+_DATE_FILLER = _wordset(
+    "am pm at on of de del à às um gmt utc et est edt pst pdt bst cet updated published posted"
+)
+_BYLINE_DATE = re.compile(r"by [\w.'’ -]{2,40}\s*[-–—|·,]\s*\d{4}-\d{2}-\d{2}\b.{0,20}$", re.IGNORECASE)
+
+# Press releases end with the issuer's own description ("About Acme", "Acme is a leading provider of ...").
+_ABOUT_ISSUER = _rx(
+    r"about [\w&.'’ -]{2,40}",
+    r"[\w&.'’ -]{2,40} is (a|an|the) ([\w-]+ ){0,5}(provider|company|manufacturer|supplier|developer|maker|"
+    r"leader|firm|group|organi[sz]ation)\b.*",
+    r".{0,200}\b(is|are) headquartered in\b.*",
 )
 
 # Labels after which the publisher lists links to other stories, one a line.
@@ -105,6 +149,8 @@ _LIST_HEADER = _rx(
     r"(related|more|recommended|see also|also read|read more|more stories|more news|most read|popular|"
     r"trending|don'?t miss|you (may|might) also like|further reading|leia também|veja também|lee también|"
     r"lire aussi|mehr zum thema|leggi anche)( (articles?|stories|coverage|content|links|in [\w ]+))?\s*[:.]?"
+    # "More great Wired stories", "More top reads"
+    r"|more( [\w'’]+){0,3} (stories|articles|news|reads|coverage)\s*[:.]?",
 )
 # A list item ("- text") of a few words, the shape of a headline in a link list.
 _LIST_ITEM = re.compile(r"^[-•*·]\s*\S.{0,200}$")
@@ -118,17 +164,38 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def is_list_header(text: str) -> bool:
+    """A label ("Related stories") under which a page lists links to other stories."""
+    text = _normal(text)
+    return _words(text) <= 8 and bool(_LIST_HEADER.fullmatch(text.strip(" -–—|•·*»›>")))
+
+
+def _is_date_line(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    named = any(w in _DATE_WORDS for w in words)
+    return (
+        named
+        and any(w.isdigit() for w in words)
+        and all(w.isdigit() or w in _DATE_WORDS or w in _DATE_FILLER for w in words)
+    )
+
+
 def is_boilerplate(paragraph: str) -> bool:
     """A short paragraph that only serves the site (prompts, credits, share bars), not the story."""
     text = _normal(paragraph)
     if not text or not _WORD.search(text):
         return not text  # "___" and "* * *" separate parts of a story; an empty line is nothing
-    if _words(text) > _SHORT_WORDS:
-        return False
+    words = _words(text)
+    if words > _SHORT_WORDS:
+        return words <= _LONG_WORDS and bool(_LONG_STARTS.match(text))
     bare = text.strip(" \t-–—|•·*:.!?»›>()[]")
-    if _WHOLE.fullmatch(bare):
+    if _WHOLE.fullmatch(bare) or _TEASER.match(text) or _BYLINE_DATE.match(text):
         return True
-    return bool(_STARTS.match(text) or _STARTS.match(bare) or _ANYWHERE.search(text))
+    if words <= 12 and _is_date_line(text):
+        return True
+    return bool(
+        _STARTS.match(text) or _STARTS.match(bare) or _ANYWHERE.search(text) or _LONG_STARTS.match(text)
+    )
 
 
 def clean_paragraphs(paragraphs: Sequence[str]) -> tuple[str, ...]:
@@ -142,9 +209,19 @@ def clean_paragraphs(paragraphs: Sequence[str]) -> tuple[str, ...]:
         if in_link_list and _LIST_ITEM.match(text) and _words(text) <= 20:
             continue
         in_link_list = False
-        if _words(text) <= 8 and _LIST_HEADER.fullmatch(text.strip(" -–—|•·*»›>")):
+        if is_list_header(text):
             in_link_list = True
             continue
         if not is_boilerplate(text):
             kept.append(text)
+    return _drop_issuer_description(kept)
+
+
+def _drop_issuer_description(kept: list[str]) -> tuple[str, ...]:
+    """The trailing "About the company" paragraphs of a press release, when the story comes before them."""
+    end = len(kept)
+    while end > 1 and _words(kept[end - 1]) <= 120 and _ABOUT_ISSUER.fullmatch(kept[end - 1]):
+        end -= 1
+    if end < len(kept) and sum(_words(p) for p in kept[:end]) >= 60:
+        return tuple(kept[:end])
     return tuple(kept)

@@ -12,6 +12,8 @@ import re
 
 from lxml import etree
 
+from herald.extract._boilerplate import is_list_header
+
 _SPACES = re.compile(r"\s+")
 _TEXT_BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 # How far up the common ancestor of two chunks may be.
@@ -33,6 +35,13 @@ def _find_container(root: etree._Element, paragraphs: tuple[str, ...]) -> etree.
             parent = el.getparent()
             return parent if parent is not None and parent.get("class") else None
     return None
+
+
+def _under_list_header(item: etree._Element) -> bool:
+    """An item of a list headed "More stories" or the like: links to other stories, whatever its markup."""
+    lst = item.getparent()
+    previous = lst.getprevious() if lst is not None else None
+    return previous is not None and is_list_header(_text(previous))
 
 
 def _article_of(el: etree._Element) -> etree._Element | None:
@@ -75,6 +84,8 @@ def sibling_chunks(root: etree._Element, paragraphs: tuple[str, ...]) -> tuple[l
             continue
         for block in chunk.iter(*_TEXT_BLOCKS):
             if block.getparent() is not None and block.getparent().tag in ("li", "blockquote"):
+                continue
+            if block.tag == "li" and _under_list_header(block):
                 continue
             text = _text(block)
             if text and text not in known:

@@ -50,6 +50,7 @@ _INLINE = (
 )
 _TOKENS = re.compile(r"\w+")
 _NO_TEXT = "No article text found on the page"
+_SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,40}$")
 
 
 def _slim(root: etree._Element) -> None:
@@ -85,10 +86,11 @@ def _drop_title(paragraphs: tuple[str, ...], title: str | None) -> tuple[str, ..
     """The headline repeated as the body's first line."""
     if not title or not paragraphs:
         return paragraphs
-    wanted = _tokens(title)
+    # page titles often carry the site's name after a separator: "Headline - Site.com"
+    wanted = [_tokens(title), _tokens(_SITE_SUFFIX.sub("", title))]
     out = list(paragraphs)
     for i, para in enumerate(out[:3]):
-        if _tokens(para) == wanted:
+        if _tokens(para) in wanted:
             del out[i]
             break
     return tuple(out)
