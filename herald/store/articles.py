@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -211,15 +211,24 @@ class ArticleStore:
         section: str | None = None,
         publisher_id: int | None = None,
         before: datetime | None = None,
+        before_id: str | None = None,
         exclude_ids: tuple[str, ...] = (),
     ) -> list[Article]:
-        """Newest first; ``before`` pages back by sort time."""
+        """Newest first. ``before`` (with ``before_id``, the last article of the previous page) pages back
+        without skipping articles that share a time at the page break."""
         query = _article_query()
         if section is not None:
             query = query.where(ArticleRow.section == section)
         if publisher_id is not None:
             query = query.where(ArticleRow.publisher_id == publisher_id)
-        if before is not None:
+        if before is not None and before_id is not None:
+            query = query.where(
+                or_(
+                    ArticleRow.sort_time < before,
+                    and_(ArticleRow.sort_time == before, ArticleRow.id > before_id),
+                )
+            )
+        elif before is not None:
             query = query.where(ArticleRow.sort_time < before)
         if exclude_ids:
             query = query.where(ArticleRow.id.not_in(exclude_ids))

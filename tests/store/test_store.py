@@ -151,3 +151,19 @@ def test_excerpt_cuts_at_a_word() -> None:
     text = ("word " * 200).strip()
     excerpt = make_excerpt((text,), limit=50)
     assert excerpt.endswith("…") and len(excerpt) <= 51 and "wor…" not in excerpt
+
+
+def test_paging_does_not_skip_articles_that_share_a_time(store: Store) -> None:
+    source, _ = store.sources.add(SourceSpec(feed_url="http://a.example/feed", publisher="A Daily"))
+    same_time = ExtractedArticle(
+        title="t", paragraphs=("p",), canonical_url=None, published=datetime(2026, 11, 1, 12, tzinfo=UTC)
+    )
+    for n in range(5):
+        store.articles.save(_new(store, source.id, source.publisher_id, 100 + n, extracted=same_time))
+    seen: list[str] = []
+    page = store.articles.latest(2)
+    while page:
+        seen += [a.id for a in page]
+        last = page[-1]
+        page = store.articles.latest(2, before=last.published_at, before_id=last.id)
+    assert sorted(seen) == sorted(f"{100 + n:032x}" for n in range(5)) and len(seen) == 5

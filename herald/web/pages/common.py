@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,20 +52,38 @@ def not_found() -> HTTPException:
     return HTTPException(status_code=404)
 
 
-def parse_before(value: str | None) -> datetime | None:
-    """The ``?before=`` cursor of paged lists: an ISO 8601 time; anything else is a bad link (400)."""
+@dataclass(frozen=True, slots=True)
+class Before:
+    """Where an older page starts: after the article at ``when`` with id ``article_id``."""
+
+    when: datetime
+    article_id: str | None = None
+
+    def query(self) -> dict[str, Any]:
+        return {"before": self.when, "before_id": self.article_id}
+
+
+_ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def parse_before(value: str | None) -> Before | None:
+    """The ``?before=`` cursor of paged lists: an ISO 8601 time, then ``_`` and the id of the last article
+    shown; anything else is a bad link (400)."""
     if value is None or value == "":
         return None
+    stamp, _, article_id = value.partition("_")
     try:
-        when = datetime.fromisoformat(value.replace(" ", "+"))
+        when = datetime.fromisoformat(stamp.replace(" ", "+"))
     except ValueError as exc:
         raise HTTPException(status_code=400, detail="That page link is not valid.") from exc
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    if article_id and not _ARTICLE_ID.match(article_id):
+        raise HTTPException(status_code=400, detail="That page link is not valid.")
+    return Before(when.replace(tzinfo=UTC) if when.tzinfo is None else when, article_id or None)
 
 
 def cursor(article: Article) -> str:
-    """The full-precision sort time of the last article shown, for the next page's ``?before=``."""
-    return article_time(article).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """The full-precision sort time and id of the last article shown, for the next page's ``?before=``."""
+    return article_time(article).astimezone(UTC).isoformat().replace("+00:00", "Z") + "_" + article.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.responses import HTMLResponse
 
-from herald.web.pages.common import Web, not_found, paged, parse_before
+from herald.web.pages.common import Before, Web, not_found, paged, parse_before
+
+
+def query(since: Before | None) -> dict[str, Any]:
+    return since.query() if since is not None else {}
 
 
 def router(web: Web) -> APIRouter:
@@ -18,7 +22,7 @@ def router(web: Web) -> APIRouter:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
-            page = paged(lambda n: web.store.articles.latest(n, before=since))
+            page = paged(lambda n: web.store.articles.latest(n, **query(since)))
             return {
                 "title": "Latest",
                 "page": page,
@@ -33,7 +37,7 @@ def router(web: Web) -> APIRouter:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
-            page = paged(lambda n: web.store.articles.latest(n, section=name, before=since))
+            page = paged(lambda n: web.store.articles.latest(n, section=name, **query(since)))
             known = page.articles or any(s == name for s, _ in web.store.articles.sections())
             if not known:
                 raise not_found()
@@ -54,7 +58,7 @@ def router(web: Web) -> APIRouter:
             found = web.store.publishers.by_slug(slug)
             if found is None:
                 raise not_found()
-            page = paged(lambda n: web.store.articles.latest(n, publisher_id=found.id, before=since))
+            page = paged(lambda n: web.store.articles.latest(n, publisher_id=found.id, **query(since)))
             return {
                 "title": found.name,
                 "publisher": found,
