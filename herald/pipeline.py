@@ -35,6 +35,10 @@ _SECTION_ALIASES = {
     "international": "World",
 }
 
+# The store's URL columns hold 2,000 characters (PostgreSQL enforces it); longer links are not articles anyone
+# can share anyway.
+MAX_URL_LENGTH = 2000
+
 ReportCallback = Callable[[RefreshReport], Awaitable[None] | None]
 
 
@@ -136,7 +140,12 @@ class Pipeline:
             else:
                 seen_urls.add(item.url)
                 fresh.append(item)
-        await asyncio.gather(*(self._ingest_item(source, parsed, item, report) for item in fresh))
+        prepared = await asyncio.gather(*(self._prepare_item(source, parsed, item, report) for item in fresh))
+        ready = [new for new in prepared if new is not None]
+        # One transaction for the feed's new articles: SQLite's single writer is taken once, not per article.
+        created = await asyncio.to_thread(self.store.articles.save_many, ready)
+        report.new += sum(created)
+        report.unchanged += len(created) - sum(created)
 
         delay = next_check_delay(
             self.settings,
@@ -159,22 +168,27 @@ class Pipeline:
         )
         return report
 
-    async def _ingest_item(
+    async def _prepare_item(
         self, source: Source, feed: ParsedFeed, item: FeedItem, report: RefreshReport
-    ) -> None:
+    ) -> NewArticle | None:
+        """The article for one new feed item, ready to store; None, with a recorded problem, if none."""
         try:
+            if len(item.url) > MAX_URL_LENGTH:
+                raise FetchError(
+                    f"The link is {len(item.url)} characters long; links over {MAX_URL_LENGTH} are skipped"
+                )
             extracted, final_url, page_problem = await self._article_for(item)
         except HeraldError as exc:
             report.failed += 1
-            report.item_errors.append(f"{item.url}: {exc}")
+            report.item_errors.append(f"{item.url[:MAX_URL_LENGTH]}: {exc}")
             await asyncio.to_thread(
                 self.store.sources.record_problem,
                 source.id,
-                url=item.url,
+                url=item.url[:MAX_URL_LENGTH],
                 error=str(exc),
                 now=datetime.now(UTC),
             )
-            return
+            return None
         if page_problem is not None:
             # Stored all the same, but an operator should know the publisher's pages are failing.
             report.from_feed_content += 1
@@ -187,7 +201,9 @@ class Pipeline:
             )
         merged = merge_item(item, extracted, feed.language)
         canonical = canonical_url(final_url, page_canonical=merged.canonical_url)
-        new = NewArticle(
+        if len(canonical) > MAX_URL_LENGTH:
+            canonical = canonical_url(item.url)
+        return NewArticle(
             id=article_id(canonical),
             canonical_url=canonical,
             url=item.url,
@@ -198,11 +214,6 @@ class Pipeline:
             content_hash=content_fingerprint(merged.text),
             section=section_for(source, item),
         )
-        created = await asyncio.to_thread(self.store.articles.save, new)
-        if created:
-            report.new += 1
-        else:
-            report.unchanged += 1
 
     async def _article_for(self, item: FeedItem) -> tuple[ExtractedArticle, str, HeraldError | None]:
         """The page's article, or the feed's own content when the page can't be fetched or read (then with

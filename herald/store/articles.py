@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -128,6 +129,16 @@ class ArticleStore:
 
     def save(self, new: NewArticle) -> bool:
         """Store an article once; True when it was new. The same canonical URL again only records the link."""
+        return self.save_many([new])[0]
+
+    def save_many(self, articles: Sequence[NewArticle]) -> builtins.list[bool]:
+        """Several articles in one transaction (one feed's new items): for each, True when it was new."""
+        if not articles:
+            return []
+        with self._db.write() as session:
+            return [self._save_one(session, new) for new in articles]
+
+    def _save_one(self, session: Session, new: NewArticle) -> bool:
         ex = new.extracted
         published = ex.published
         if published is not None and published > new.fetched_at + FUTURE_TOLERANCE:
@@ -153,16 +164,15 @@ class ArticleStore:
             "extraction_method": ex.method,
             "content_hash": new.content_hash,
         }
-        with self._db.write() as session:
-            created = self._insert(session, ArticleRow, values) > 0
-            article_id = new.id
-            if not created:
-                existing = session.scalar(
-                    select(ArticleRow.id).where(ArticleRow.canonical_url == new.canonical_url)
-                )
-                article_id = existing or new.id
-            for url in {new.url, new.canonical_url}:
-                self._insert(session, ArticleURLRow, {"url": url, "article_id": article_id})
+        created = self._insert(session, ArticleRow, values) > 0
+        article_id = new.id
+        if not created:
+            existing = session.scalar(
+                select(ArticleRow.id).where(ArticleRow.canonical_url == new.canonical_url)
+            )
+            article_id = existing or new.id
+        for url in {new.url, new.canonical_url}:
+            self._insert(session, ArticleURLRow, {"url": url, "article_id": article_id})
         return created
 
     def replace_content(

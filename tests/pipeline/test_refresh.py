@@ -259,3 +259,18 @@ def test_failures_back_off(server: FixtureServer, settings: Settings, store: Sto
     assert first.next_check_at and second.next_check_at and first.last_checked_at and second.last_checked_at
     assert (second.next_check_at - second.last_checked_at) > (first.next_check_at - first.last_checked_at)
     assert second.consecutive_failures == 2
+
+
+def test_an_overlong_link_is_skipped_and_the_rest_stored(
+    server: FixtureServer, settings: Settings, store: Store
+) -> None:
+    long_link = server.url("/news/" + "x" * 2100)
+    feed = server.add(
+        "/feed.xml",
+        rss(item(long_link, "Too long", content=FEED_CONTENT) + item(server.url("/news/comet"), "Comet")),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    [report] = refresh(settings, store, feed)
+    assert report.ok and (report.new, report.failed) == (1, 1)
+    assert "2000" in report.item_errors[0]
+    assert [a.title for a in store.articles.latest()] == ["Comet"]
