@@ -14,6 +14,7 @@ from herald.web.seo import json_for_script, news_article_ld
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
 MORE_COUNT = 4
+MORE_FROM_SECONDS = 60.0
 
 
 def router(web: Web) -> APIRouter:
@@ -28,9 +29,16 @@ def router(web: Web) -> APIRouter:
             found = web.store.articles.get(article_id)
             if found is None:
                 raise not_found()
-            more = web.store.articles.latest(
-                MORE_COUNT, publisher_id=found.publisher_id, exclude_ids=(found.id,)
-            )
+            # A publisher's newest articles are the same for every article of theirs read in the next
+            # minute: one query serves them all (one extra row covers the article itself being among them).
+            newest = web.memo.get(
+                f"more-from:{found.publisher_id}",
+                MORE_FROM_SECONDS,
+                lambda: {
+                    "articles": web.store.articles.latest(MORE_COUNT + 1, publisher_id=found.publisher_id)
+                },
+            )["articles"]
+            more = [a for a in newest if a.id != found.id][:MORE_COUNT]
             page_url = f"{web.settings.public_base_url}/article/{found.id}"
             return {
                 "article": found,
