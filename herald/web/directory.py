@@ -72,14 +72,31 @@ class Memo:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._loading: set[str] = set()
+
+    def ready(self, key: str) -> dict[str, Any] | None:
+        """What ``get`` would return without loading (fresh data, or the previous data while another thread
+        reloads), or None: cheap enough to call on the event loop."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and (entry[0] > self._clock() or key in self._loading):
+                return dict(entry[1])
+        return None
 
     def get(self, key: str, ttl_seconds: float, load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Fresh data, or while one thread reloads an expired entry, the previous data for everyone else:
+        under load the database sees one reload per key and period, not one per waiting request."""
         now = self._clock()
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and entry[0] > now:
-            return dict(entry[1])
-        value = load()  # outside the lock: two threads may both load once, neither waits on the other
+            if entry is not None and (entry[0] > now or key in self._loading):
+                return dict(entry[1])
+            self._loading.add(key)
+        try:
+            value = load()
+        finally:
+            with self._lock:
+                self._loading.discard(key)
         with self._lock:
             self._entries[key] = (now + ttl_seconds, value)
         return dict(value)

@@ -16,7 +16,7 @@ from herald.config import Settings
 from herald.models import Article
 from herald.store import Store
 from herald.web.directory import Directory, Memo
-from herald.web.render import Renderer
+from herald.web.render import PAGE_CACHE, Renderer
 from herald.web.seo import article_time
 
 PAGE_SIZE = 20
@@ -43,6 +43,28 @@ class Web:
 
         context = await run_in_threadpool(gather)
         return self.renderer.page(template, current=current, **context)
+
+    async def shared_page(
+        self,
+        key: str,
+        ttl_seconds: float,
+        template: str,
+        load: Callable[[], dict[str, Any]],
+        *,
+        current: str | None = None,
+    ) -> HTMLResponse:
+        """A page that is the same for every reader (the front page): loaded and rendered once per period,
+        in a worker thread, and served from memory in between."""
+
+        def build() -> dict[str, Any]:
+            context = load()
+            context["nav_sections"] = self.directory.nav_sections()
+            return {"html": self.renderer.render_text(template, current=current, **context)}
+
+        built = self.memo.ready(key)
+        if built is None:
+            built = await run_in_threadpool(self.memo.get, key, ttl_seconds, build)
+        return HTMLResponse(built["html"], headers={"Cache-Control": PAGE_CACHE})
 
     def slugs_for(self, articles: Iterable[Article]) -> dict[int, str]:
         return self.directory.publisher_slugs({a.publisher_id for a in articles})

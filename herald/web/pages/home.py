@@ -54,6 +54,6 @@ def router(web: Web) -> APIRouter:
 
     @routes.get("/", response_class=HTMLResponse)
     async def home() -> HTMLResponse:
-        return await web.page("home.html", lambda: web.memo.get("home", FRESH_SECONDS, load), current="home")
+        return await web.shared_page("home", FRESH_SECONDS, "home.html", load, current="home")
 
     return routes
