@@ -8,6 +8,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -147,8 +148,6 @@ async def _run(settings: Settings, *, web: bool, scheduler: bool) -> None:
 
 
 def _due_now(runtime: Runtime) -> list[Source]:
-    from datetime import UTC, datetime
-
     return runtime.store.sources.due(datetime.now(UTC), limit=10_000)
 
 
