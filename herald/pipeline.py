@@ -82,9 +82,6 @@ class Pipeline:
         self.fetcher = fetcher
         self._executor = extract_executor
 
-    async def _db(self, fn: Callable[..., object], *args: object, **kwargs: object) -> object:
-        return await asyncio.to_thread(fn, *args, **kwargs)
-
     async def refresh_source(self, source: Source) -> RefreshReport:
         """Fetch one feed and store its new articles; never raises for bad input, records it instead."""
         report = RefreshReport(source_id=source.id, feed_url=source.feed_url)
@@ -215,17 +212,22 @@ class Pipeline:
             section=section_for(source, item),
         )
 
+    async def _page_article(self, url: str) -> tuple[ExtractedArticle, str]:
+        """Fetch a page and extract its article in a worker process: (article, final URL after redirects)."""
+        page = await self.fetcher.fetch_page(url)
+        loop = asyncio.get_running_loop()
+        extracted = await loop.run_in_executor(
+            self._executor, _extract_in_worker, page.body, page.url, page.charset
+        )
+        return extracted, page.url
+
     async def _article_for(self, item: FeedItem) -> tuple[ExtractedArticle, str, HeraldError | None]:
         """The page's article, or the feed's own content when the page can't be fetched or read (then with
         the reason the page failed)."""
         page_problem: HeraldError
         try:
-            page = await self.fetcher.fetch_page(item.url)
-            loop = asyncio.get_running_loop()
-            extracted = await loop.run_in_executor(
-                self._executor, _extract_in_worker, page.body, page.url, page.charset
-            )
-            return extracted, page.url, None
+            extracted, final_url = await self._page_article(item.url)
+            return extracted, final_url, None
         except (FetchError, ExtractError) as exc:
             page_problem = exc
         try:
@@ -249,11 +251,7 @@ class Pipeline:
         article = await asyncio.to_thread(self.store.articles.get, article_id)
         if article is None:
             raise ExtractError(f"No article {article_id}")
-        page = await self.fetcher.fetch_page(article.url)
-        loop = asyncio.get_running_loop()
-        extracted = await loop.run_in_executor(
-            self._executor, _extract_in_worker, page.body, page.url, page.charset
-        )
+        extracted, _ = await self._page_article(article.url)
         changed = await asyncio.to_thread(
             self.store.articles.replace_content,
             article.id,

@@ -3,16 +3,14 @@ original, then more from the same publisher."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import HTMLResponse
 
-from herald.web.pages.common import Web, not_found
+from herald.web.pages.common import ARTICLE_ID, Web, not_found
 from herald.web.seo import json_for_script, news_article_ld
 
-ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
 MORE_COUNT = 4
 MORE_FROM_SECONDS = 60.0
 

@@ -36,13 +36,13 @@ class Web:
         """Run ``load`` (synchronous store calls) in a worker thread, in one hop with the nav's sections,
         then render on the loop: the event loop never waits on the database."""
 
-        def gather() -> dict[str, Any]:
-            context = load()
-            context["nav_sections"] = self.directory.nav_sections()
-            return context
-
-        context = await run_in_threadpool(gather)
+        context = await run_in_threadpool(self._with_nav, load)
         return self.renderer.page(template, current=current, **context)
+
+    def _with_nav(self, load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        context = load()
+        context["nav_sections"] = self.directory.nav_sections()
+        return context
 
     async def shared_page(
         self,
@@ -57,9 +57,7 @@ class Web:
         in a worker thread, and served from memory in between."""
 
         def build() -> dict[str, Any]:
-            context = load()
-            context["nav_sections"] = self.directory.nav_sections()
-            return {"html": self.renderer.render_text(template, current=current, **context)}
+            return {"html": self.renderer.render_text(template, current=current, **self._with_nav(load))}
 
         built = self.memo.ready(key)
         if built is None:
@@ -85,7 +83,7 @@ class Before:
         return {"before": self.when, "before_id": self.article_id}
 
 
-_ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
+ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 def parse_before(value: str | None) -> Before | None:
@@ -98,7 +96,7 @@ def parse_before(value: str | None) -> Before | None:
         when = datetime.fromisoformat(stamp.replace(" ", "+"))
     except ValueError as exc:
         raise HTTPException(status_code=400, detail="That page link is not valid.") from exc
-    if article_id and not _ARTICLE_ID.match(article_id):
+    if article_id and not ARTICLE_ID.match(article_id):
         raise HTTPException(status_code=400, detail="That page link is not valid.")
     return Before(when.replace(tzinfo=UTC) if when.tzinfo is None else when, article_id or None)
 
