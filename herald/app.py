@@ -57,7 +57,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     try:
         async with Fetcher(settings) as fetcher:
             pipeline = Pipeline(settings, store, fetcher, executor)
-            yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline))
+            try:
+                yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline))
+            finally:
+                # The vector index is derived from the database; saving it spares the next start a rebuild.
+                await asyncio.to_thread(pipeline.understanding.save_index)
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
         store.close()

@@ -54,7 +54,10 @@ class Settings:
     refresh_min_interval_minutes: int = _setting(10, "Never check a feed more often than this.")
     refresh_max_interval_minutes: int = _setting(1440, "Never wait longer than this between checks.")
     refresh_items_per_feed: int = _setting(50, "Newest items taken from one feed per refresh.")
-    extract_workers: int = _setting(2, "Threads that run article extraction.")
+    extract_workers: int = _setting(
+        2,
+        "Worker processes for extraction and embedding (each loads the model once); 0 runs them in a thread.",
+    )
     sample_pack: bool = _setting(
         False, "Serve the built-in sample pack over local HTTP and follow its feeds (used by make run)."
     )
@@ -62,6 +65,18 @@ class Settings:
     default_sources: bool = _setting(False, "Subscribe to the built-in list of public world-news feeds.")
     scheduler: bool = _setting(True, "Refresh due feeds in the background while serving.")
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    understanding: bool = _setting(
+        True, "Embed new articles, find copies, group them into stories and rank related articles."
+    )
+    embedding_precision: str = _setting(
+        "auto",
+        "auto, bf16 or fp32; auto takes bf16 where the CPU has bf16 instructions (same ranking, faster).",
+    )
+    embedding_max_tokens: int = _setting(
+        128, "Word pieces of headline, lead and body the embedding reads (the model handles up to 256)."
+    )
+    embedding_batch_size: int = _setting(16, "Articles embedded together by one worker.")
+    related_articles: int = _setting(8, "Related articles kept for each article.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -154,4 +169,10 @@ def load_settings(
     settings = Settings(**values)
     if settings.fetch_max_bytes <= 0 or settings.fetch_timeout_seconds <= 0:
         raise ConfigError("fetch_max_bytes and fetch_timeout_seconds must be positive")
+    if settings.embedding_precision not in ("auto", "bf16", "fp32"):
+        raise ConfigError(
+            f"embedding_precision must be auto, bf16 or fp32, not {settings.embedding_precision!r}"
+        )
+    if not 16 <= settings.embedding_max_tokens <= 256:
+        raise ConfigError("embedding_max_tokens must be between 16 and 256 (the model reads at most 256)")
     return settings

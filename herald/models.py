@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
@@ -98,6 +100,8 @@ class Article:
     extraction_method: str = "page"
     publisher_home_url: str | None = None
     publisher_favicon_url: str | None = None
+    story_id: int | None = None
+    copy_of: str | None = None  # the article this one reprints (the copy group's origin), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +164,61 @@ class RefreshReport:
     unchanged: int = 0
     failed: int = 0
     from_feed_content: int = 0  # pages we could not fetch or read, stored from the feed's content
+    updated: int = 0  # known articles whose feed said they changed, fetched again and replaced
     error: str | None = None  # the feed itself failed
     item_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One event as several publishers told it."""
+
+    id: int
+    title: str
+    lead_article_id: str | None
+    section: str | None
+    first_published: datetime
+    last_updated: datetime
+    article_count: int
+    publisher_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """A person, place or organisation an article names; ``key`` is its stable identity and URL slug."""
+
+    key: str
+    name: str
+    kind: str
+    article_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSignal:
+    """What story assignment and related-article ranking know of an article: its unit-length embedding, its
+    key terms (IDF-weighted, unit length), when it was published, and who published it."""
+
+    id: str
+    vector: np.ndarray
+    terms: dict[str, float]
+    published: datetime | None
+    publisher_id: int
+    story_id: int | None = None
+    copy_of: str | None = None
+
+
+@dataclass(slots=True)
+class StoryProfile:
+    """A story as clustering sees it: the sums of its members' vectors and term weights, so the average
+    similarity of an article to all members is one dot product divided by ``size``."""
+
+    id: int
+    centroid_sum: np.ndarray
+    terms_sum: dict[str, float]
+    size: int
+    first: datetime | None
+    last: datetime | None

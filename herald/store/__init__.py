@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from herald.store.articles import ArticleStore, NewArticle, make_excerpt
 from herald.store.database import Database, downgrade, migrate, schema_revision
+from herald.store.entities import EntityStore
+from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
 from herald.store.publishers import PublisherStore, slugify
 from herald.store.sources import SourceStore
+from herald.store.stories import Placement, PlacementResult, StoryStore
+from herald.store.vector_index import VectorIndex
 
 __all__ = [
     "ArticleStore",
+    "CopyCandidate",
     "Database",
+    "EntityStore",
+    "FeatureStore",
     "NewArticle",
+    "NewFeatures",
+    "Placement",
+    "PlacementResult",
     "PublisherStore",
     "SourceStore",
     "Store",
+    "StoryStore",
+    "VectorIndex",
     "downgrade",
     "make_excerpt",
     "migrate",
@@ -32,6 +44,9 @@ class Store:
         self.sources = SourceStore(self.db)
         self.articles = ArticleStore(self.db)
         self.publishers = PublisherStore(self.db)
+        self.features = FeatureStore(self.db)
+        self.entities = EntityStore(self.db)
+        self.stories = StoryStore(self.db, self.features, self.entities)
 
     @property
     def url(self) -> str:

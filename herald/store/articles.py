@@ -64,6 +64,8 @@ _ARTICLE_COLUMNS = (
     ArticleRow.excerpt,
     ArticleRow.section,
     ArticleRow.extraction_method,
+    ArticleRow.story_id,
+    ArticleRow.copy_of,
     PublisherRow.name.label("publisher_name"),
     PublisherRow.home_url.label("publisher_home_url"),
     PublisherRow.favicon_url.label("publisher_favicon_url"),
@@ -95,6 +97,8 @@ def _to_article(row: Row[Any]) -> Article:
         extraction_method=row.extraction_method,
         publisher_home_url=row.publisher_home_url,
         publisher_favicon_url=row.publisher_favicon_url,
+        story_id=row.story_id,
+        copy_of=row.copy_of,
     )
 
 
@@ -186,6 +190,7 @@ class ArticleStore:
                 return False
             body = "\n\n".join(p.replace("\n\n", "\n") for p in extracted.paragraphs)
             if body == row.body and extracted.method == row.extraction_method:
+                row.updated_at = now  # checked: a feed's later "updated" claim is not chased again
                 return False
             row.body = body
             row.excerpt = make_excerpt(extracted.paragraphs)
@@ -213,6 +218,15 @@ class ArticleStore:
         with self._db.read() as session:
             found = session.execute(_article_query().where(ArticleRow.id == article_id)).first()
             return _to_article(found) if found else None
+
+    def many(self, article_ids: Sequence[str]) -> builtins.list[Article]:
+        """Articles by id, in the order asked (missing ones left out)."""
+        if not article_ids:
+            return []
+        with self._db.read() as session:
+            rows = session.execute(_article_query().where(ArticleRow.id.in_(list(article_ids))))
+            found = {row.id: _to_article(row) for row in rows}
+        return [found[i] for i in article_ids if i in found]
 
     def latest(
         self,
@@ -260,6 +274,31 @@ class ArticleStore:
     def count(self) -> int:
         with self._db.read() as session:
             return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def updated_since(self, claims: Sequence[tuple[str, datetime]]) -> builtins.list[str]:
+        """Ids of stored articles (by feed link or canonical URL) that a feed says changed after we stored
+        their current text."""
+        if not claims:
+            return []
+        by_url = {url: when for url, when in claims}
+        query = (
+            select(ArticleURLRow.url, ArticleRow.id, ArticleRow.updated_at)
+            .join(ArticleRow, ArticleRow.id == ArticleURLRow.article_id)
+            .where(ArticleURLRow.url.in_(list(by_url)))
+        )
+        stale: dict[str, None] = {}
+        with self._db.read() as session:
+            for url, article_id, updated_at in session.execute(query):
+                if by_url[url] > updated_at:
+                    stale[article_id] = None
+        return list(stale)
+
+    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        if not article_ids:
+            return {}
+        query = select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(list(article_ids)))
+        with self._db.read() as session:
+            return {article_id: digest for article_id, digest in session.execute(query)}
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
         with self._db.read() as session:

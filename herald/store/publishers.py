@@ -64,6 +64,11 @@ class PublisherStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def ensure(self, name: str, *, home_url: str | None = None) -> int:
+        """The id of the publisher called ``name``, created if new."""
+        with self._db.write() as session:
+            return ensure_publisher(session, name, home_url=home_url).id
+
     def list(self) -> list[Publisher]:
         counts = (
             select(ArticleRow.publisher_id, func.count().label("n"))

@@ -8,16 +8,20 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -109,6 +113,13 @@ class ArticleRow(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     extraction_method: Mapped[str] = mapped_column(String(10), default="page")
     content_hash: Mapped[str] = mapped_column(String(32), index=True)
+    # Understanding (plain indexed columns rather than foreign keys, so adding them never rebuilds a large
+    # SQLite table): the story the article belongs to, the article it is a copy of (the group's origin), and
+    # the operator's "leave this one alone" marks that stop automatic regrouping.
+    story_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    copy_of: Mapped[str | None] = mapped_column(String(32), index=True)
+    copy_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    story_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_articles_publisher_time", "publisher_id", "sort_time"),
@@ -134,3 +145,92 @@ class FetchProblemRow(Base):
     url: Mapped[str] = mapped_column(String(2000))
     error: Mapped[str] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoryRow(Base):
+    """One event told by one or more publishers. The centroid is the running sum of member vectors (float32),
+    so average-link similarity to the story is one dot product divided by ``article_count``."""
+
+    __tablename__ = "stories"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead_article_id: Mapped[str | None] = mapped_column(String(32))
+    section: Mapped[str | None] = mapped_column(String(50))
+    first_published: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_updated: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    publisher_count: Mapped[int] = mapped_column(Integer, default=0)
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    terms: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_stories_section_updated", "section", "last_updated"),)
+
+
+class ArticleFeaturesRow(Base):
+    """What understanding computed for an article: its embedding (float16), its weighted key terms and its
+    near-duplicate signature. ``key`` is the integer the vector index knows the article by; the index is
+    rebuilt from this table."""
+
+    __tablename__ = "article_features"
+    key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    model: Mapped[str] = mapped_column(String(100))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    terms: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    near_dup: Mapped[bytes | None] = mapped_column(LargeBinary)
+    section_guess: Mapped[str | None] = mapped_column(String(50))
+
+
+class ArticleBandRow(Base):
+    """Locality-sensitive-hashing bands of near-duplicate signatures: articles sharing a band are candidate
+    copies. An index lookup in the database, so every worker process sees every other's articles."""
+
+    __tablename__ = "article_bands"
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class TermRow(Base):
+    """How many understood articles carry each clustering term (a name, or a word of a name): the document
+    frequencies behind the IDF weights, kept up to date as articles arrive."""
+
+    __tablename__ = "terms"
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticleEntityRow(Base):
+    __tablename__ = "article_entities"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RelatedRow(Base):
+    """Related articles, ranked when an article arrives and updated when a better one arrives later: a page
+    view reads a few rows and never searches vectors."""
+
+    __tablename__ = "related_articles"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    related_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    score: Mapped[float] = mapped_column(Float)

@@ -57,25 +57,6 @@ def server() -> Iterator[FixtureServer]:
         yield s
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        fetch_allow_private_networks=True,
-        fetch_per_host_delay_seconds=0.0,
-        fetch_timeout_seconds=1.0,
-        fetch_max_bytes=200_000,
-        extract_workers=0,
-    )
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
-
-
 def refresh(settings: Settings, store: Store, *feed_urls: str) -> list[RefreshReport]:
     """Subscribe to the feeds (if new) and refresh them once through the real pipeline."""
 

@@ -54,6 +54,26 @@ def test_sample_pack_fills_the_site(tmp_path: Path) -> None:
         for chrome in ("sign up for", "show comments", "share on", "cookies"):
             assert chrome not in text, (article.title, chrome)
 
+    # understanding: each wire reprint is grouped under its original, which its outlet published first
+    by_title = {a.title: a for a in articles}
+    by_key = {p.key: by_title[p.title] for p in pack.articles}
+    reprints = [p for p in pack.articles if p.syndicated_from]
+    assert reprints
+    for reprint in reprints:
+        assert by_key[reprint.key].copy_of == by_key[reprint.syndicated_from].id, reprint.key
+    # stories: no story mixes two of the pack's events, and most events told by several outlets are one story
+    events_of: dict[int | None, set[str]] = {}
+    for p in pack.articles:
+        events_of.setdefault(by_key[p.key].story_id, set()).add(p.event)
+    assert None not in events_of
+    assert all(len(events) == 1 for events in events_of.values()), events_of
+    stories_of: dict[str, set[int | None]] = {}
+    for p in pack.articles:
+        stories_of.setdefault(p.event, set()).add(by_key[p.key].story_id)
+    told_by_several = [e for e in stories_of if sum(p.event == e for p in pack.articles) > 1]
+    whole = [e for e in told_by_several if len(stories_of[e]) == 1]
+    assert len(whole) >= 0.75 * len(told_by_several), (len(whole), len(told_by_several))
+
     client = TestClient(create_app(Settings(), store))
     home = client.get("/")
     assert home.status_code == 200 and articles[0].title.replace("'", "&#39;") in home.text

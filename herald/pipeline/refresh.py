@@ -21,6 +21,7 @@ from herald.extract import article_from_feed, extract_article
 from herald.fetch import Fetcher, next_check_delay
 from herald.models import ExtractedArticle, FeedItem, ParsedFeed, RefreshReport, Source, SourceSpec
 from herald.parse import parse_feed
+from herald.pipeline.understand import Understanding, pending_from_new
 from herald.store import NewArticle, Store
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class Pipeline:
         self.store = store
         self.fetcher = fetcher
         self._executor = extract_executor
+        self.understanding = Understanding(settings, store, extract_executor)
 
     async def refresh_source(self, source: Source) -> RefreshReport:
         """Fetch one feed and store its new articles; never raises for bad input, records it instead."""
@@ -143,6 +145,8 @@ class Pipeline:
         created = await asyncio.to_thread(self.store.articles.save_many, ready)
         report.new += sum(created)
         report.unchanged += len(created) - sum(created)
+        await self._understand([new for new, was_new in zip(ready, created, strict=True) if was_new])
+        await self._refresh_updated(items, known, report)
 
         delay = next_check_delay(
             self.settings,
@@ -164,6 +168,45 @@ class Pipeline:
             icon_url=parsed.icon_url,
         )
         return report
+
+    async def _refresh_updated(self, items: list[FeedItem], known: set[str], report: RefreshReport) -> None:
+        """A known item whose feed says it was updated since we stored it is fetched again: the same row (one
+        per canonical URL) gets the new text and new features, and keeps its story."""
+        claims = [
+            (item.url, item.updated) for item in items if item.url in known and item.updated is not None
+        ]
+        if not claims:
+            return
+        stale = await asyncio.to_thread(self.store.articles.updated_since, claims)
+        for stale_id in stale:
+            try:
+                outcome = await self.reextract(stale_id)
+            except HeraldError as exc:
+                report.item_errors.append(f"{stale_id}: the updated page could not be read ({exc})")
+                continue
+            if outcome == "updated":
+                report.updated += 1
+                if self.settings.understanding:
+                    await self.understanding.refresh_features(stale_id)
+
+    async def _understand(self, stored: list[NewArticle]) -> None:
+        """Stories, copies and related articles for a feed's new articles. A failure here is logged and
+        leaves the articles stored, without features: ``herald understand`` (or the next start) retries."""
+        if not stored or not self.settings.understanding:
+            return
+        pending = [pending_from_new(new) for new in stored]
+        try:
+            outcome = await self.understanding.understand(pending)
+        except Exception:  # understanding is an addition to the stored articles, never a reason to lose them
+            log.exception("understanding %d new articles failed", len(pending))
+            return
+        if outcome.failed:
+            log.warning(
+                "understanding: %d of %d articles failed: %s",
+                outcome.failed,
+                len(pending),
+                outcome.errors[:3],
+            )
 
     async def _prepare_item(
         self, source: Source, feed: ParsedFeed, item: FeedItem, report: RefreshReport

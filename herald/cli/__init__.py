@@ -1,4 +1,4 @@
-"""The ``herald`` command: run, serve, worker, fetch, sources, db, config."""
+"""The ``herald`` command: run, serve, worker, fetch, understand, stories, copies, sources, db, config."""
 
 from __future__ import annotations
 
@@ -11,20 +11,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from herald.app import Runtime, open_runtime, serve
-from herald.config import Settings, load_settings, setting_docs
+from herald.cli._common import _settings, console, out
+from herald.cli.understanding import add_understanding_commands, understand_backlog
+from herald.config import Settings, setting_docs
 from herald.errors import ConfigError, HeraldError
 from herald.models import RefreshReport, Source, SourceSpec
 from herald.samplepack import SamplePackServer, sample_sources
 from herald.sources import default_sources, parse_opml, render_opml
 from herald.store import Store, downgrade, migrate, schema_revision
-
-console = Console(stderr=True)
-out = Console()
 
 
 # ---------------------------------------------------------------- refresh with a progress bar and a summary
@@ -84,17 +82,6 @@ def print_summary(reports: Sequence[RefreshReport], titles: dict[int, str]) -> N
 
 
 # ---------------------------------------------------------------- commands
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {}
-    for name in ("host", "port", "database_url", "data_dir"):
-        value = getattr(args, name, None)
-        if value is not None:
-            overrides[name] = value
-    if getattr(args, "sample_pack", False):
-        overrides["sample_pack"] = True
-    return load_settings(args.config, **overrides)
-
-
 def _sample_settings(settings: Settings, base_url: str) -> Settings:
     """The sample server is ours and local: allow it past the SSRF guard, and skip politeness delays for it
     when it is the only thing we follow."""
@@ -132,6 +119,7 @@ async def _run(settings: Settings, *, web: bool, scheduler: bool) -> None:
                 due = await asyncio.to_thread(_due_now, runtime)
                 if due:
                     await refresh_with_progress(runtime, due, title="First fetch")
+                await understand_backlog(runtime)
                 count = await asyncio.to_thread(runtime.store.articles.count)
                 console.print(
                     f"[bold green]Herald is serving {count} articles at "
@@ -139,6 +127,7 @@ async def _run(settings: Settings, *, web: bool, scheduler: bool) -> None:
                 )
                 await serve(runtime, with_scheduler=scheduler)
             else:
+                await understand_backlog(runtime)
                 console.print("Worker started: refreshing due feeds (Ctrl-C stops it)")
                 stop = asyncio.Event()
                 await runtime.scheduler.run_forever(stop)
@@ -460,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db)
     p = db.add_parser("current")
     p.set_defaults(func=cmd_db)
+    add_understanding_commands(sub, sources)
     p = sub.add_parser("config", help="show the settings in force")
     p.set_defaults(func=cmd_config)
     return parser
