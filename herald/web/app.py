@@ -11,7 +11,7 @@ from herald.store import Store
 from herald.web import errors
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
-from herald.web.pages import article, home, listing, sources
+from herald.web.pages import article, entity, home, listing, sources, story
 from herald.web.pages.common import Web
 from herald.web.render import STATIC_DIR, Renderer
 
@@ -25,7 +25,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     web = Web(settings=settings, store=store, renderer=renderer, directory=directory, memo=Memo())
     app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
-    for page in (home, listing, article, sources):
+    for page in (home, listing, article, story, entity, sources):
         app.include_router(page.router(web))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

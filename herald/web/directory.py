@@ -64,15 +64,39 @@ class Directory:
         return {pid: self._slugs[pid] for pid in publisher_ids if pid in self._slugs}
 
 
+MEMO_ENTRIES = 1024
+
+
 class Memo:
     """Recently loaded page data, for pages that every visitor opens and that change only when feeds are read
-    (the front page): a few seconds of staleness spares the database most of the load."""
+    (the front page, a story's timeline): a few seconds of staleness spares the database most of the load.
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    Keys can be as many as there are stories, so past ``max_entries`` the expired entries go, then the ones
+    closest to expiry: a long-running server keeps what is being read, not everything ever read."""
+
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, max_entries: int = MEMO_ENTRIES
+    ) -> None:
         self._clock = clock
+        self._max_entries = max(1, max_entries)
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
         self._loading: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _prune(self, now: float) -> None:
+        """Called with the lock held, only once the memo is full; it frees a quarter, so the sweep's cost is
+        spread over many inserts."""
+        keep = self._max_entries * 3 // 4
+        expired = [k for k, (until, _) in self._entries.items() if until <= now and k not in self._loading]
+        for key in expired:
+            del self._entries[key]
+        if len(self._entries) > keep:
+            by_expiry = sorted(self._entries, key=lambda k: self._entries[k][0])
+            for key in by_expiry[: len(self._entries) - keep]:
+                del self._entries[key]
 
     def ready(self, key: str) -> dict[str, Any] | None:
         """What ``get`` would return without loading (fresh data, or the previous data while another thread
@@ -98,5 +122,7 @@ class Memo:
             with self._lock:
                 self._loading.discard(key)
         with self._lock:
+            if key not in self._entries and len(self._entries) >= self._max_entries:
+                self._prune(now)
             self._entries[key] = (now + ttl_seconds, value)
         return dict(value)

@@ -26,6 +26,39 @@ def section_path(name: str) -> str:
     return "/section/" + quote(name, safe="")
 
 
+def entity_path(key: str) -> str:
+    return "/entity/" + quote(key, safe="")
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 publisher", "4 publishers": the count and the noun, agreeing."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def hashtag(name: str) -> str:
+    """ "Port Alder" as a hashtag: "#PortAlder"; a name with nothing left keeps its spaces."""
+    joined = "".join(name.split())
+    return "#" + (joined or name)
+
+
+_KINDS = {
+    "person": "Person",
+    "per": "Person",
+    "place": "Place",
+    "location": "Place",
+    "loc": "Place",
+    "gpe": "Place",
+    "organisation": "Organisation",
+    "organization": "Organisation",
+    "org": "Organisation",
+}
+
+
+def entity_kind(kind: str) -> str:
+    """The kind of a named thing in words, whatever label the recogniser used."""
+    return _KINDS.get(kind.lower(), kind.replace("_", " ").capitalize())
+
+
 def _static_versions(root: Path) -> dict[str, str]:
     """A short content hash per static file: a changed file gets a new URL, so old copies never linger."""
     versions = {}
@@ -56,6 +89,10 @@ class Renderer:
             lang=language_tag,
             article_time=article_time,
             section_path=section_path,
+            entity_path=entity_path,
+            counted=counted,
+            hashtag=hashtag,
+            entity_kind=entity_kind,
         )
         self.env.globals.update(static=self.static_url, site_name=settings.site_name)
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from herald.config import Settings
-from herald.models import ExtractedArticle, SourceSpec
-from herald.store import NewArticle, Store
+from herald.models import ArticleSignal, EntityRef, ExtractedArticle, SourceSpec
+from herald.store import NewArticle, NewFeatures, Placement, Store
 from herald.web import create_app
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -207,6 +208,185 @@ def build_newsroom(store: Store, image_base: str = "https://images.example/photo
         now=NOW - timedelta(hours=2),
     )
     return room
+
+
+# Understanding, written straight through the store: two stories (one of them grown by a merge), a wire text
+# with two reprints, named entities and related lists. Vectors are synthetic unit vectors: the story's lead is
+# the member closest to its centre, so the wire text (exactly on its axis) leads the ferry story.
+COURIER, LEDGER, NSR, QUOTIDIEN = (name for name, *_ in FEEDS)
+PORT_ALDER = EntityRef("port-alder", "Port Alder", "place")
+UNION = EntityRef("ferry-workers-union", "Ferry Workers Union", "organisation")
+OBSERVATORY = EntityRef("northern-observatory", "Northern Observatory", "organisation")
+WIRE_TITLE = "Ferry strike ends as crews accept a new pay offer"
+
+
+def unit(axis: int, nudge_axis: int | None = None, nudge: float = 0.0) -> np.ndarray:
+    vector = np.zeros(384, dtype=np.float32)
+    vector[axis] = 1.0
+    if nudge_axis is not None:
+        vector[nudge_axis] = nudge
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+@dataclass
+class Stories:
+    ferry: int
+    eclipse: int
+    merged_away: int  # a story folded into ``eclipse``
+    wire: str  # the origin of a wire text (The Harbour Courier)
+    wire_ledger: str  # its reprint by Valley Ledger
+    wire_nsr: str  # its reprint by Northern Science Review
+    analysis: str  # Valley Ledger's own article on the ferry story
+    local: str  # Le Quotidien du Port's
+    eclipse_first: str
+    eclipse_second: str
+    eclipse_third: str
+    unrelated: str  # an article of the base newsroom that is in no story
+
+
+def place(
+    store: Store,
+    article_id: str,
+    vector: np.ndarray,
+    when: datetime,
+    **decisions: object,
+) -> int:
+    found = store.articles.get(article_id)
+    assert found is not None
+    signal = ArticleSignal(article_id, vector, {}, when, found.publisher_id)
+    placement = Placement(
+        signal=signal,
+        time=when,
+        title=found.title,
+        features=NewFeatures(article_id, "test", vector, {}, None, (), None),
+        **decisions,  # type: ignore[arg-type]
+    )
+    return store.stories.place(placement).story_id
+
+
+# (publisher, path, headline, hours before NOW, section, language)
+STORY_ARTICLES = {
+    "wire": (COURIER, "world/ferry-strike-ends", WIRE_TITLE, 5, "World", "en"),
+    "wire_ledger": (LEDGER, "wire/ferry-strike-ends", WIRE_TITLE, 4.5, "World", "en"),
+    "wire_nsr": (NSR, "wire/ferry-strike-ends", WIRE_TITLE, 4, "World", "en"),
+    "analysis": (
+        LEDGER,
+        "business/ferry-analysis",
+        "What the end of the strike means for islands",
+        2,
+        "World",
+        "en",
+    ),
+    "local": (
+        QUOTIDIEN,
+        "port/fin-de-la-greve",
+        "Fin de la grève des ferries à Port Alder",
+        1,
+        "World",
+        "fr",
+    ),
+    "eclipse_first": (
+        NSR,
+        "science/triple-eclipse",
+        "Triple eclipse seen from the observatory",
+        6,
+        "Science",
+        "en",
+    ),
+    "eclipse_second": (
+        COURIER,
+        "world/eclipse-photos",
+        "Readers' photographs of the eclipse",
+        0.8,
+        "Science",
+        "en",
+    ),
+    "eclipse_third": (
+        LEDGER,
+        "business/observatory-tours",
+        "Observatory tours sell out",
+        0.5,
+        "Science",
+        "en",
+    ),
+}
+
+
+def add_stories(room: Newsroom) -> Stories:
+    ids = {}
+    for name, (publisher, path, title, hours, section, language) in STORY_ARTICLES.items():
+        home = next(h for n, h, *_ in FEEDS if n == publisher)
+        ids[name] = add_article(
+            room,
+            publisher,
+            url=f"{home}/{path}",
+            title=title,
+            paragraphs=(f"PORT ALDER — {title}.", "Crews voted late on Monday; services resume at dawn."),
+            published=NOW - timedelta(hours=hours),
+            section=section,
+            language=language,
+        )
+    wire, wire_ledger, wire_nsr, analysis, local = (
+        ids[k] for k in ("wire", "wire_ledger", "wire_nsr", "analysis", "local")
+    )
+    eclipse_first, eclipse_second, eclipse_third = (
+        ids[k] for k in ("eclipse_first", "eclipse_second", "eclipse_third")
+    )
+    unrelated = room.articles[1]  # "Coastal towns prepare for the strongest autumn storm in a decade"
+
+    def at(name: str) -> datetime:
+        return NOW - timedelta(hours=STORY_ARTICLES[name][3])
+
+    store = room.store
+    named = [(PORT_ALDER, 3), (UNION, 2)]
+    ferry = place(
+        store,
+        wire,
+        unit(0),
+        at("wire"),
+        entities=named,
+        section="World",
+        # itself and its own reprint must never show as related; the analysis is listed under the story
+        related=[(wire, 0.99), (wire_ledger, 0.98), (analysis, 0.9), (eclipse_first, 0.5), (unrelated, 0.4)],
+    )
+    place(store, wire_ledger, unit(0), at("wire_ledger"), story_id=ferry, copy_origin=wire, entities=named)
+    place(store, wire_nsr, unit(0), at("wire_nsr"), story_id=ferry, copy_origin=wire, entities=named)
+    place(
+        store,
+        analysis,
+        unit(0, 5, 0.8),
+        at("analysis"),
+        story_id=ferry,
+        entities=[(PORT_ALDER, 1), (UNION, 1)],
+    )
+    place(store, local, unit(0, 6, 0.8), at("local"), story_id=ferry, entities=[(PORT_ALDER, 2)])
+    eclipse = place(
+        store, eclipse_first, unit(1), at("eclipse_first"), entities=[(OBSERVATORY, 1)], related=[(wire, 0.5)]
+    )
+    merged_away = place(store, eclipse_second, unit(1, 7, 0.5), at("eclipse_second"))
+    assert merged_away != eclipse
+    place(
+        store,
+        eclipse_third,
+        unit(1, 8, 0.5),
+        at("eclipse_third"),
+        story_id=eclipse,
+        merge_story_ids=(merged_away,),
+    )
+    return Stories(
+        ferry=ferry,
+        eclipse=eclipse,
+        merged_away=merged_away,
+        wire=wire,
+        wire_ledger=wire_ledger,
+        wire_nsr=wire_nsr,
+        analysis=analysis,
+        local=local,
+        eclipse_first=eclipse_first,
+        eclipse_second=eclipse_second,
+        eclipse_third=eclipse_third,
+        unrelated=unrelated,
+    )
 
 
 @pytest.fixture(scope="module")

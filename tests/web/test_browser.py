@@ -14,7 +14,7 @@ import uvicorn
 from herald.config import Settings
 from herald.store import Store
 from herald.web import create_app
-from tests.web.conftest import build_newsroom
+from tests.web.conftest import WIRE_TITLE, add_stories, build_newsroom
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -47,7 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser')}/t.db")
     # Images point at the site's own logo so the page loads nothing from outside loopback.
     port = _free_port()
-    build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
+    add_stories(build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#"))
     config = uvicorn.Config(create_app(Settings(), store), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -73,13 +73,14 @@ def test_read_an_article_on_desktop_and_phone(site: str, tmp_path: Path) -> None
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(site + "/")
-            assert page.locator("h2", has_text="Latest").count() == 1
+            assert page.locator("h2").first.get_attribute("id") == "top-heading"  # top stories come first
             page.screenshot(path=str(tmp_path / "home-1280.png"), full_page=True)
 
             headline = page.locator(".card-lead .card-title a").first
             title = headline.inner_text()
             headline.click()
             page.wait_for_url("**/article/*")
+            article_url = page.url
             assert page.locator("h1").count() == 1
             assert page.locator("h1").inner_text() == title
             stamp = page.locator(".byline time")
@@ -88,11 +89,25 @@ def test_read_an_article_on_desktop_and_phone(site: str, tmp_path: Path) -> None
             assert stamp.inner_text().endswith("ago")
             page.screenshot(path=str(tmp_path / "article-1280.png"), full_page=True)
 
+            # from the front page to a story's full coverage
+            page.goto(site + "/")
+            page.locator(".top-stories .coverage-link").first.click()
+            page.wait_for_url("**/story/*")
+            story_url = page.url
+            assert page.locator("h1").inner_text() == WIRE_TITLE
+            # five articles, the wire text's two copies shown under it
+            assert page.locator(".timeline-entry").count() == 3
+            assert "Also published by" in page.locator(".timeline").inner_text()
+            page.screenshot(path=str(tmp_path / "story-1280.png"), full_page=True)
+
             page.set_viewport_size({"width": 390, "height": 844})
-            for path in (page.url, site + "/", site + "/sources", site + "/section/World"):
+            pages = (article_url, site + "/", site + "/sources", site + "/section/World", site + "/topics")
+            for path in (*pages, story_url, site + "/entity/port-alder"):
                 page.goto(path)
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
+            page.goto(story_url)
+            page.screenshot(path=str(tmp_path / "story-390.png"), full_page=True)
             page.goto(site + "/")
             page.screenshot(path=str(tmp_path / "home-390.png"), full_page=True)
 

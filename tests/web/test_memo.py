@@ -73,3 +73,21 @@ def test_ready_answers_without_loading() -> None:
     assert memo.ready("home") == {"v": 1}
     clock.now = 6
     assert memo.ready("home") is None  # expired: the caller must load
+
+
+def test_a_full_memo_drops_expired_entries_first_then_the_soonest_to_expire() -> None:
+    clock = Clock()
+    memo = Memo(clock=clock, max_entries=4)
+    memo.get("old", 1, lambda: {"v": "old"})
+    clock.now = 2.0  # "old" has expired
+    for key in ("a", "b", "c"):
+        memo.get(key, 10 + len(key) + ord(key), lambda: {"v": 1})
+    assert len(memo) == 4
+    memo.get("d", 500, lambda: {"v": "d"})
+    assert len(memo) <= 4
+    assert memo.ready("old") is None
+    assert memo.ready("d") == {"v": "d"}
+    for n in range(50):
+        memo.get(f"story:{n}", 100 + n, lambda: {"v": 1})
+        assert len(memo) <= 4
+    assert memo.ready("story:49") == {"v": 1}

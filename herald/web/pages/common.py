@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from herald.config import Settings
 from herald.models import Article
@@ -20,6 +20,16 @@ from herald.web.render import PAGE_CACHE, Renderer
 from herald.web.seo import article_time
 
 PAGE_SIZE = 20
+# A merged story's old address leads to the story it became for good: merges are never undone.
+MOVED_CACHE = "public, max-age=86400"
+
+
+class Moved(Exception):
+    """Raised by a page's loader when what was asked for lives at another address now (a merged story)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +42,15 @@ class Web:
 
     async def page(
         self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None
-    ) -> HTMLResponse:
+    ) -> Response:
         """Run ``load`` (synchronous store calls) in a worker thread, in one hop with the nav's sections,
-        then render on the loop: the event loop never waits on the database."""
+        then render on the loop: the event loop never waits on the database. A loader that raises
+        :class:`Moved` gets a permanent redirect instead."""
 
-        context = await run_in_threadpool(self._with_nav, load)
+        try:
+            context = await run_in_threadpool(self._with_nav, load)
+        except Moved as moved:
+            return RedirectResponse(moved.location, status_code=301, headers={"Cache-Control": MOVED_CACHE})
         return self.renderer.page(template, current=current, **context)
 
     def _with_nav(self, load: Callable[[], dict[str, Any]]) -> dict[str, Any]:

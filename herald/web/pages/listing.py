@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from herald.web.pages.common import Before, Web, not_found, paged, parse_before
 
@@ -18,7 +18,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/latest", response_class=HTMLResponse)
-    async def latest(before: str | None = None) -> HTMLResponse:
+    async def latest(before: str | None = None) -> Response:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
@@ -33,7 +33,7 @@ def router(web: Web) -> APIRouter:
         return await web.page("listing.html", load, current="latest")
 
     @routes.get("/section/{name:path}", response_class=HTMLResponse)
-    async def section(name: str, before: str | None = None) -> HTMLResponse:
+    async def section(name: str, before: str | None = None) -> Response:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
@@ -51,7 +51,7 @@ def router(web: Web) -> APIRouter:
         return await web.page("listing.html", load, current=name)
 
     @routes.get("/publisher/{slug}", response_class=HTMLResponse)
-    async def publisher(slug: str, before: str | None = None) -> HTMLResponse:
+    async def publisher(slug: str, before: str | None = None) -> Response:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from herald.models import Source
 from herald.web.pages.common import Web
@@ -64,7 +64,7 @@ def router(web: Web) -> APIRouter:
         }
 
     @routes.get("/sources", response_class=HTMLResponse)
-    async def sources() -> HTMLResponse:
+    async def sources() -> Response:
         return await web.page("sources.html", load, current="sources")
 
     return routes
