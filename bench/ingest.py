@@ -1,5 +1,7 @@
 """Ingest throughput: articles per second through fetch, parse, extract and store (the real pipeline
-against the sample pack served on loopback), beside trafilatura alone on the same pages in the same run.
+against the sample pack served on loopback), beside trafilatura alone on the same pages in the same run; and
+the same pipeline with understanding (embedding, names, copies, stories, related) beside it without, rounds
+interleaved so that both see the same machine.
 
 Usage: python bench/ingest.py [--rounds 5]
 """
@@ -80,6 +82,7 @@ def herald_extract_alone(pages: list[bytes]) -> float:
 
 async def pipeline_round(settings: Settings, base_url: str, executor: object) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as tmp:
+        settings = settings.with_overrides(data_dir=Path(tmp))
         store = Store(f"sqlite:///{Path(tmp) / 'herald.db'}")
         for spec in sample_sources(base_url):
             store.sources.add(spec)
@@ -116,8 +119,13 @@ def main() -> int:
         herald_extract_alone(pages[:5])
         extract_only = statistics.median(herald_extract_alone(pages) for _ in range(args.rounds))
         executor = make_extract_executor(settings)
-        asyncio.run(pipeline_round(settings, base_url, executor))  # warm up worker processes
-        rounds = [asyncio.run(pipeline_round(settings, base_url, executor)) for _ in range(args.rounds)]
+        plain = settings.with_overrides(understanding=False)
+        asyncio.run(pipeline_round(settings, base_url, executor))  # warm up worker processes and the model
+        rounds = []
+        understood = []
+        for _ in range(args.rounds):
+            rounds.append(asyncio.run(pipeline_round(plain, base_url, executor)))
+            understood.append(asyncio.run(pipeline_round(settings, base_url, executor)))
         executor.shutdown()  # type: ignore[attr-defined]
     finally:
         server.terminate()
@@ -129,8 +137,14 @@ def main() -> int:
     print(f"trafilatura alone (1 process, extraction only): {baseline:7.1f} pages/s")
     print(f"Herald extraction alone (1 process, cleanup and metadata included): {extract_only:7.1f} pages/s")
     print(f"Herald pipeline (fetch+parse+extract+store, 2 extraction workers): {rate:7.1f} articles/s")
+    with_understanding = statistics.median(n / t for n, t in understood)
+    print(
+        "Herald pipeline with understanding (embedding, copies, stories, related): "
+        f"{with_understanding:7.1f} articles/s"
+    )
     print(f"ratio Herald extraction / trafilatura alone: {extract_only / baseline:.2f}")
     print(f"ratio pipeline / trafilatura alone: {rate / baseline:.2f}")
+    print(f"ratio pipeline with understanding / without: {with_understanding / rate:.2f}")
     return 0
 
 
