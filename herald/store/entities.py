@@ -42,14 +42,11 @@ class EntityStore:
             return
         maker = sqlite_insert if self._db.is_sqlite else pg_insert
         session.execute(
-            maker(EntityRow)
-            .values(
-                [
-                    {"key": key, "name": entity.name[:300], "kind": entity.kind, "article_count": 0}
-                    for key, (_rank, entity, _mentions) in named.items()
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=[EntityRow.key])
+            maker(EntityRow).on_conflict_do_nothing(index_elements=[EntityRow.key]),
+            [
+                {"key": key, "name": entity.name[:300], "kind": entity.kind, "article_count": 0}
+                for key, (_rank, entity, _mentions) in named.items()
+            ],
         )
         ids = dict(
             session.execute(select(EntityRow.key, EntityRow.id).where(EntityRow.key.in_(list(named)))).all()

@@ -101,11 +101,11 @@ class FeatureStore:
         if not unique:
             return
         maker = sqlite_insert if self._db.is_sqlite else pg_insert
-        statement = maker(TermRow).values([{"term": t[:200], "documents": 1} for t in unique])
-        statement = statement.on_conflict_do_update(
+        # One statement run for many rows (executemany): compiled once, not once per number of terms.
+        statement = maker(TermRow).on_conflict_do_update(
             index_elements=[TermRow.term], set_={"documents": TermRow.documents + 1}
         )
-        session.execute(statement)
+        session.execute(statement, [{"term": t[:200], "documents": 1} for t in unique])
 
     def vectors_after(self, key: int, limit: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
         """(keys, float32 vectors) with keys above ``key``, in key order: how a vector index catches up."""

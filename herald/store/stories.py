@@ -66,12 +66,19 @@ def _centroid(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=np.float32).copy()
 
 
+# A story keeps the sums of its strongest names only: enough to tell it from another event, and a long tail
+# of names mentioned once would make every decision read and multiply more.
+STORY_TERMS_KEPT = 400
+
+
 def _add_terms(total: dict[str, float], terms: dict[str, float], sign: float = 1.0) -> dict[str, float]:
     out = dict(total)
     for key, weight in terms.items():
         out[key] = out.get(key, 0.0) + sign * weight
         if abs(out[key]) < 1e-9:
             del out[key]
+    if len(out) > STORY_TERMS_KEPT:
+        out = dict(sorted(out.items(), key=lambda item: -item[1])[:STORY_TERMS_KEPT])
     return out
 
 
@@ -100,17 +107,6 @@ def _to_story(row: StoryRow) -> Story:
     )
 
 
-def _to_profile(row: StoryRow) -> StoryProfile:
-    return StoryProfile(
-        id=row.id,
-        centroid_sum=_centroid(row.centroid),
-        terms_sum=dict(row.terms or {}),
-        size=row.article_count,
-        first=row.first_published,
-        last=row.last_updated,
-    )
-
-
 class StoryStore:
     def __init__(self, db: Database, features: FeatureStore, entities: EntityStore) -> None:
         self._db = db
@@ -123,11 +119,26 @@ class StoryStore:
         """Live stories (not merged away) as clustering sees them."""
         if not story_ids:
             return {}
+        query = select(
+            StoryRow.id,
+            StoryRow.centroid,
+            StoryRow.terms,
+            StoryRow.article_count,
+            StoryRow.first_published,
+            StoryRow.last_updated,
+        ).where(StoryRow.id.in_(list(story_ids)), StoryRow.merged_into.is_(None))
         with self._db.read() as session:
-            rows = session.scalars(
-                select(StoryRow).where(StoryRow.id.in_(list(story_ids)), StoryRow.merged_into.is_(None))
-            )
-            return {row.id: _to_profile(row) for row in rows}
+            return {
+                row.id: StoryProfile(
+                    id=row.id,
+                    centroid_sum=_centroid(row.centroid),
+                    terms_sum=dict(row.terms or {}),
+                    size=row.article_count,
+                    first=row.first_published,
+                    last=row.last_updated,
+                )
+                for row in session.execute(query)
+            }
 
     def place(self, placement: Placement) -> PlacementResult:
         with self._db.write() as session:

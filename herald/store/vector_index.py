@@ -186,12 +186,14 @@ class VectorIndex:
 
     @classmethod
     def load(cls, path: Path, *, ndim: int = 384, quantization: str = "i8") -> VectorIndex | None:
-        """The index saved at ``path``, or None (logged at INFO with the reason) when it is missing,
-        unreadable, or was built for other vectors: the caller then rebuilds it from the database."""
+        """The index saved at ``path``, or None (logged with the reason) when it is missing, unreadable, or
+        was built for other vectors: the caller then rebuilds it from the database."""
         path = Path(path)
         settings, reason = _check_files(path, ndim=ndim, quantization=quantization)
         if settings is None:
-            log.info("vector index %s not loaded, rebuild it from the database: %s", path, reason)
+            # A first start has no file: that is expected, not news. Anything else is worth a line.
+            level = logging.DEBUG if not path.exists() else logging.INFO
+            log.log(level, "vector index %s not loaded, rebuild it from the database: %s", path, reason)
             return None
         try:
             loaded = cls(

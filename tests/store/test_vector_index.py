@@ -238,8 +238,12 @@ def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def test_load_of_a_missing_file_is_none(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_load_of_a_missing_file_is_none_and_quiet(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A first start has no index file: nothing to tell the operator about."""
     with caplog.at_level(logging.INFO, logger="herald.store.vector_index"):
+        assert VectorIndex.load(tmp_path / "absent.usearch") is None
+    assert caplog.text == ""
+    with caplog.at_level(logging.DEBUG, logger="herald.store.vector_index"):
         assert VectorIndex.load(tmp_path / "absent.usearch") is None
     assert "rebuild" in caplog.text
 
