@@ -19,6 +19,7 @@ import asyncio
 import csv
 import json
 import math
+import random
 import re
 import sys
 import tempfile
@@ -27,7 +28,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -366,12 +367,24 @@ def main() -> int:
     parser.add_argument("--only", choices=["ecb", "uci"])
     parser.add_argument("--limit", type=int, default=None, help="first N articles only (quick runs)")
     parser.add_argument("--batch", type=int, default=32, help="articles handed to understanding at once")
+    parser.add_argument(
+        "--shuffle",
+        type=int,
+        metavar="SEED",
+        help="feed the articles in a random order (dates dropped): how much the stories depend on order",
+    )
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"{SHARED} is missing: the evaluation data sits beside the repository", file=sys.stderr)
         return 2
     if args.only in (None, "ecb"):
-        report("ECB+ (full articles, publication order where known)", load_ecb(args.limit), args)
+        docs = load_ecb(args.limit)
+        if args.shuffle is not None:
+            random.Random(args.shuffle).shuffle(docs)
+            docs = [replace(d, time=None) for d in docs]
+            report(f"ECB+ (full articles, random order, seed {args.shuffle}, no dates)", docs, args)
+        else:
+            report("ECB+ (full articles, publication order where known)", docs, args)
     if args.only in (None, "uci"):
         report("UCI News Aggregator (headlines, timestamp order)", load_uci(args.limit), args)
     return 0
