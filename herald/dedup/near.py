@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 __all__ = [
     "COPY_THRESHOLD",
@@ -145,6 +144,9 @@ def near_dup_signature(text: str) -> NearDupSignature | None:
     if len(words) < MIN_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    # Imported here: datasketch brings SciPy (half a second), which only the processes that fingerprint need.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NEAR_DUP_PERMUTATIONS, seed=_MINHASH_SEED, scheme=_MINHASH_SCHEME)
     minhash.update_batch(shingle.encode("utf-8") for shingle in shingles)
     return NearDupSignature(hashvalues=minhash.hashvalues, shingle_count=len(shingles))
