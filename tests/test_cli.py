@@ -109,3 +109,13 @@ def test_reextract_updates_text_and_keeps_it_when_the_page_fails(
     assert kept.paragraphs == article.paragraphs
     store.close()
     assert main(["reextract", "--publisher", "nobody"]) == 2
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m herald.cli` is the same command (the web benchmark starts servers that way)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "herald.cli", "--help"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and "understand" in done.stdout
