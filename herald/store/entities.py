@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,16 +64,6 @@ class EntityStore:
             ],
         )
 
-    def document_frequency(self, keys: Sequence[str]) -> dict[str, int]:
-        """How many stored articles name each entity: the rarer, the more two articles sharing it say."""
-        if not keys:
-            return {}
-        with self._db.read() as session:
-            rows = session.execute(
-                select(EntityRow.key, EntityRow.article_count).where(EntityRow.key.in_(list(keys)))
-            )
-            return {key: count for key, count in rows}
-
     def get(self, key: str) -> EntityRef | None:
         with self._db.read() as session:
             row = session.scalar(select(EntityRow).where(EntityRow.key == key))
@@ -113,7 +103,3 @@ class EntityStore:
         )
         with self._db.read() as session:
             return [EntityRef(r.key, r.name, r.kind, r.article_count) for r in session.scalars(query)]
-
-    def count(self) -> int:
-        with self._db.read() as session:
-            return session.scalar(select(func.count()).select_from(EntityRow)) or 0

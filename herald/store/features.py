@@ -55,12 +55,8 @@ class FeatureStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def add(self, features: NewFeatures) -> int:
-        """Store (or replace) an article's features; returns the integer key the vector index uses."""
-        with self._db.write() as session:
-            return self.add_in(session, features)
-
     def add_in(self, session: Session, features: NewFeatures) -> int:
+        """Store (or replace) an article's features; returns the integer key the vector index uses."""
         session.execute(
             delete(ArticleFeaturesRow).where(ArticleFeaturesRow.article_id == features.article_id)
         )

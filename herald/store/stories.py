@@ -71,12 +71,10 @@ def _centroid(data: bytes) -> np.ndarray:
 STORY_TERMS_KEPT = 400
 
 
-def _add_terms(total: dict[str, float], terms: dict[str, float], sign: float = 1.0) -> dict[str, float]:
+def _add_terms(total: dict[str, float], terms: dict[str, float]) -> dict[str, float]:
     out = dict(total)
     for key, weight in terms.items():
-        out[key] = out.get(key, 0.0) + sign * weight
-        if abs(out[key]) < 1e-9:
-            del out[key]
+        out[key] = out.get(key, 0.0) + weight
     if len(out) > STORY_TERMS_KEPT:
         out = dict(sorted(out.items(), key=lambda item: -item[1])[:STORY_TERMS_KEPT])
     return out
@@ -104,6 +102,30 @@ def _to_story(row: StoryRow) -> Story:
         last_updated=row.last_updated,
         article_count=row.article_count,
         publisher_count=row.publisher_count,
+    )
+
+
+def _new_story(
+    *,
+    title: str,
+    lead_article_id: str,
+    section: str | None,
+    time: datetime,
+    vector: np.ndarray,
+    terms: dict[str, float],
+) -> StoryRow:
+    """A story of one article (counts are refreshed from its members once it has them)."""
+    return StoryRow(
+        title=title,
+        lead_article_id=lead_article_id,
+        section=section,
+        first_published=time,
+        last_updated=time,
+        article_count=1,
+        publisher_count=1,
+        centroid=_centroid_bytes(vector),
+        terms=dict(terms),
+        created_at=datetime.now(UTC),
     )
 
 
@@ -185,17 +207,13 @@ class StoryStore:
         while story is not None and story.merged_into is not None:
             story = session.get(StoryRow, story.merged_into)
         if story is None:
-            story = StoryRow(
+            story = _new_story(
                 title=placement.title,
                 lead_article_id=signal.id,
                 section=placement.section,
-                first_published=placement.time,
-                last_updated=placement.time,
-                article_count=1,
-                publisher_count=1,
-                centroid=_centroid_bytes(signal.vector),
-                terms=dict(signal.terms),
-                created_at=datetime.now(UTC),
+                time=placement.time,
+                vector=signal.vector,
+                terms=signal.terms,
             )
             session.add(story)
             session.flush()
@@ -203,7 +221,6 @@ class StoryStore:
             centroid = _centroid(story.centroid) + signal.vector
             story.centroid = _centroid_bytes(centroid)
             story.terms = _add_terms(story.terms or {}, signal.terms)
-            story.article_count += 1
             story.first_published = min(story.first_published, placement.time)
             story.last_updated = max(story.last_updated, placement.time)
             self._choose_lead(session, story, centroid, article, signal)
@@ -239,12 +256,20 @@ class StoryStore:
             story.title = article.title
 
     def _merge(self, session: Session, keep: StoryRow, gone_id: int) -> int | None:
+        """Fold ``gone`` into ``keep``, unless an operator has placed one of their articles by hand: merging
+        would put a detached article back beside the story it was taken out of."""
         gone = session.get(StoryRow, gone_id)
         if gone is None or gone.id == keep.id or gone.merged_into is not None:
             return None
+        hand_placed = session.scalar(
+            select(ArticleRow.id)
+            .where(ArticleRow.story_id.in_([keep.id, gone.id]), ArticleRow.story_locked.is_(True))
+            .limit(1)
+        )
+        if hand_placed is not None:
+            return None
         keep.centroid = _centroid_bytes(_centroid(keep.centroid) + _centroid(gone.centroid))
         keep.terms = _add_terms(keep.terms or {}, gone.terms or {})
-        keep.article_count += gone.article_count
         keep.first_published = min(keep.first_published, gone.first_published)
         keep.last_updated = max(keep.last_updated, gone.last_updated)
         session.execute(update(ArticleRow).where(ArticleRow.story_id == gone.id).values(story_id=keep.id))
@@ -312,18 +337,13 @@ class StoryStore:
             )
             old_id = article.story_id
             vector = vector_from_bytes(features.vector) if features else np.zeros(384, dtype=np.float32)
-            time = article.published_at or article.fetched_at
-            story = StoryRow(
+            story = _new_story(
                 title=article.title,
                 lead_article_id=article.id,
                 section=article.section,
-                first_published=time,
-                last_updated=time,
-                article_count=1,
-                publisher_count=1,
-                centroid=_centroid_bytes(vector),
+                time=article.published_at or article.fetched_at,
+                vector=vector,
                 terms=dict(features.terms) if features else {},
-                created_at=datetime.now(UTC),
             )
             session.add(story)
             session.flush()
@@ -452,17 +472,6 @@ class StoryStore:
 
         rows.sort(key=lambda r: (weight(r), r.last_updated, r.id), reverse=True)
         return rows[:limit]
-
-    def latest_articles(self, story_id: int, limit: int = 10) -> builtins.list[Article]:
-        """A story's newest articles."""
-        query = (
-            _article_query()
-            .where(ArticleRow.story_id == story_id)
-            .order_by(ArticleRow.sort_time.desc(), ArticleRow.id)
-            .limit(limit)
-        )
-        with self._db.read() as session:
-            return [_to_article(row) for row in session.execute(query)]
 
     def for_entity(self, key: str, limit: int = 20) -> builtins.list[Story]:
         """The latest stories whose articles name an entity."""

@@ -136,6 +136,19 @@ def test_detach_recomputes_the_story_it_left(store: Store) -> None:
     assert store.articles.get(b).story_id == new_story  # type: ignore[union-attr]
 
 
+def test_a_detached_article_is_never_merged_back(store: Store) -> None:
+    p1, p2, p3 = _publishers(store, 3)
+    a, b = _article(store, 1, p1), _article(store, 2, p2, hours=1)
+    story = _place(store, a, p1, 1)
+    _place(store, b, p2, 1, hours=1, story_id=story)
+    alone = store.stories.detach(b)
+    assert alone is not None
+    # a later article close to both would merge them; the operator's correction stands
+    _place(store, _article(store, 3, p3, hours=2), p3, 1, hours=2, story_id=story, merge_story_ids=(alone,))
+    assert store.articles.get(b).story_id == alone  # type: ignore[union-attr]
+    assert store.stories.get(alone) is not None and store.stories.get(alone).id == alone  # type: ignore[union-attr]
+
+
 def test_entities_and_related_lists(store: Store) -> None:
     p1, p2, p3 = _publishers(store, 3)
     a, b, c = _article(store, 1, p1), _article(store, 2, p2), _article(store, 3, p3)
