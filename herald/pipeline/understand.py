@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -88,6 +88,21 @@ class UnderstandingReport:
     errors: list[str] = field(default_factory=list)
     enrich_seconds: float = 0.0  # wall time of the workers' embedding, names and signatures
     place_seconds: float = 0.0  # wall time of the decisions and their writes
+
+    def absorb(self, other: UnderstandingReport) -> None:
+        """Add another batch's counts and times to these."""
+        for name in (
+            "understood",
+            "new_stories",
+            "joined_stories",
+            "copies",
+            "merges",
+            "failed",
+            "enrich_seconds",
+            "place_seconds",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
 
 
 def pending_from_new(new: NewArticle) -> PendingArticle:
@@ -199,20 +214,9 @@ class Understanding:
     async def _enrich(
         self, ordered: Sequence[PendingArticle], report: UnderstandingReport
     ) -> list[Enriched | None]:
-        loop = asyncio.get_running_loop()
         size = max(1, self.settings.embedding_batch_size)
         chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-        futures = [
-            loop.run_in_executor(
-                self._executor,
-                enrich_in_worker,
-                [(p.title, p.paragraphs) for p in chunk],
-                self.settings.embedding_precision,
-                self.settings.embedding_max_tokens,
-                self._threads_per_worker,
-            )
-            for chunk in chunks
-        ]
+        futures = [self._in_worker([(p.title, p.paragraphs) for p in chunk]) for chunk in chunks]
         results: list[Enriched | None] = []
         for chunk, outcome in zip(
             chunks, await asyncio.gather(*futures, return_exceptions=True), strict=True
@@ -225,6 +229,17 @@ class Understanding:
             else:
                 results.extend(outcome)
         return results
+
+    def _in_worker(self, texts: list[tuple[str, tuple[str, ...]]]) -> asyncio.Future[list[Enriched]]:
+        """Enrich these (title, paragraphs) in a worker process, with this instance's model settings."""
+        return asyncio.get_running_loop().run_in_executor(
+            self._executor,
+            enrich_in_worker,
+            texts,
+            self.settings.embedding_precision,
+            self.settings.embedding_max_tokens,
+            self._threads_per_worker,
+        )
 
     def _place_all(
         self,
@@ -247,12 +262,10 @@ class Understanding:
         self, index: VectorIndex, article: PendingArticle, enriched: Enriched, report: UnderstandingReport
     ) -> None:
         store = self.store
-        terms = name_terms({key: count for key, _name, _kind, count in enriched.entities})
-        frequency, total = store.features.term_frequency(list(terms))
         signal = ArticleSignal(
             id=article.id,
             vector=enriched.vector,
-            terms=term_weights(terms, frequency, total + 1),
+            terms=self._weighted_terms(enriched, counted=False),
             published=article.published,
             publisher_id=article.publisher_id,
         )
@@ -264,14 +277,7 @@ class Understanding:
         merges: tuple[int, ...] = ()
         if copy_origin is not None or replaces_origin is not None:
             report.copies += 1
-            signal = ArticleSignal(
-                id=signal.id,
-                vector=signal.vector,
-                terms=signal.terms,
-                published=signal.published,
-                publisher_id=signal.publisher_id,
-                copy_of=copy_origin,
-            )
+            signal = replace(signal, copy_of=copy_origin)
         if story_id is None:
             candidate_ids = sorted({n.story_id for n in neighbours if n.story_id is not None})
             profiles = store.stories.profiles(candidate_ids)
@@ -293,16 +299,8 @@ class Understanding:
             signal=signal,
             time=article.time,
             title=article.title,
-            features=NewFeatures(
-                article_id=article.id,
-                model=MODEL_NAME,
-                vector=enriched.vector,
-                terms=signal.terms,
-                near_dup=enriched.near_dup,
-                bands=enriched.bands,
-                section_guess=enriched.section_guess,
-            ),
-            entities=[(EntityRef(key, name, kind), count) for key, name, kind, count in enriched.entities],
+            features=_new_features(article.id, enriched, signal.terms),
+            entities=_entity_refs(enriched),
             copy_origin=copy_origin,
             replaces_origin=replaces_origin,
             story_id=story_id,
@@ -322,6 +320,13 @@ class Understanding:
         index.add(np.array([result.key], dtype=np.int64), enriched.vector[None, :])
         self._unsaved += 1
 
+    def _weighted_terms(self, enriched: Enriched, *, counted: bool) -> dict[str, float]:
+        """The article's names as IDF-weighted clustering terms. ``counted``: the article already has
+        features, so the understood-article total includes it."""
+        terms = name_terms({key: count for key, _name, _kind, count in enriched.entities})
+        frequency, total = self.store.features.term_frequency(list(terms))
+        return term_weights(terms, frequency, total if counted else total + 1)
+
     def _find_copy_group(
         self, article: PendingArticle, enriched: Enriched
     ) -> tuple[str | None, str | None, int | None]:
@@ -329,14 +334,9 @@ class Understanding:
         store = self.store
         origins: dict[str, tuple[datetime, int | None]] = {}
         if article.content_hash:
-            for other in store.articles.ids_with_hash(article.content_hash):
-                if other != article.id:
-                    found = store.articles.get(other)
-                    if found is not None:
-                        origins[found.copy_of or found.id] = (
-                            found.published_at or found.fetched_at,
-                            found.story_id,
-                        )
+            same = [i for i in store.articles.ids_with_hash(article.content_hash) if i != article.id]
+            for found in store.articles.many(same):
+                origins[found.copy_of or found.id] = (found.published_at or found.fetched_at, found.story_id)
         if enriched.near_dup is not None and enriched.bands:
             mine = NearDupSignature.from_bytes(enriched.near_dup)
             for candidate in store.features.copy_candidates(enriched.bands, exclude_id=article.id):
@@ -364,32 +364,16 @@ class Understanding:
     async def refresh_features(self, article_id: str) -> bool:
         """New text for a known article (an update): new embedding, names and signature; its story, copy
         group and related lists stay as they are, so an update never shuffles the site."""
-        articles = await asyncio.to_thread(self.store.articles.many, [article_id])
-        if not articles:
+        article = await asyncio.to_thread(self.store.articles.get, article_id)
+        if article is None:
             return False
-        article = articles[0]
-        loop = asyncio.get_running_loop()
-        (enriched,) = await loop.run_in_executor(
-            self._executor,
-            enrich_in_worker,
-            [(article.title, article.paragraphs)],
-            self.settings.embedding_precision,
-            self.settings.embedding_max_tokens,
-            self._threads_per_worker,
+        (enriched,) = await self._in_worker([(article.title, article.paragraphs)])
+        terms = await asyncio.to_thread(self._weighted_terms, enriched, counted=True)
+        await asyncio.to_thread(
+            self.store.stories.replace_features,
+            _new_features(article.id, enriched, terms),
+            _entity_refs(enriched),
         )
-        terms = name_terms({key: count for key, _name, _kind, count in enriched.entities})
-        frequency, total = await asyncio.to_thread(self.store.features.term_frequency, list(terms))
-        features = NewFeatures(
-            article_id=article.id,
-            model=MODEL_NAME,
-            vector=enriched.vector,
-            terms=term_weights(terms, frequency, total),
-            near_dup=enriched.near_dup,
-            bands=enriched.bands,
-            section_guess=enriched.section_guess,
-        )
-        entities = [(EntityRef(key, name, kind), count) for key, name, kind, count in enriched.entities]
-        await asyncio.to_thread(self.store.stories.replace_features, features, entities)
         return True
 
     async def backfill(self, limit: int = 10_000, batch: int = 64) -> UnderstandingReport:
@@ -405,23 +389,28 @@ class Understanding:
             hashes = await asyncio.to_thread(self.store.articles.content_hashes, ids)
             pending = [pending_from_article(a, hashes.get(a.id, "")) for a in articles]
             report = await self.understand(pending)
-            for name in (
-                "understood",
-                "new_stories",
-                "joined_stories",
-                "copies",
-                "merges",
-                "failed",
-                "enrich_seconds",
-                "place_seconds",
-            ):
-                setattr(total, name, getattr(total, name) + getattr(report, name))
-            total.errors.extend(report.errors)
+            total.absorb(report)
             done += len(ids)
             if report.understood == 0:
                 break  # every one failed: stop rather than loop over the same articles
         await asyncio.to_thread(self.save_index)
         return total
+
+
+def _entity_refs(enriched: Enriched) -> list[tuple[EntityRef, int]]:
+    return [(EntityRef(key, name, kind), count) for key, name, kind, count in enriched.entities]
+
+
+def _new_features(article_id: str, enriched: Enriched, terms: dict[str, float]) -> NewFeatures:
+    return NewFeatures(
+        article_id=article_id,
+        model=MODEL_NAME,
+        vector=enriched.vector,
+        terms=terms,
+        near_dup=enriched.near_dup,
+        bands=enriched.bands,
+        section_guess=enriched.section_guess,
+    )
 
 
 def enrich_in_worker(
