@@ -330,30 +330,28 @@ class Understanding:
     def _find_copy_group(
         self, article: PendingArticle, enriched: Enriched
     ) -> tuple[str | None, str | None, int | None]:
-        """(origin it copies, origin it displaces as the older telling, the group's story)."""
+        """(origin it copies, origin it displaces as the older telling, the group's story). A match may be
+        another reprint of the group: the origin's own time, read from the database, decides which came
+        first, never the reprint's."""
         store = self.store
-        origins: dict[str, tuple[datetime, int | None]] = {}
+        origin_ids: set[str] = set()
         if article.content_hash:
             same = [i for i in store.articles.ids_with_hash(article.content_hash) if i != article.id]
-            for found in store.articles.many(same):
-                origins[found.copy_of or found.id] = (found.published_at or found.fetched_at, found.story_id)
+            origin_ids.update(found.copy_of or found.id for found in store.articles.many(same))
         if enriched.near_dup is not None and enriched.bands:
             mine = NearDupSignature.from_bytes(enriched.near_dup)
             for candidate in store.features.copy_candidates(enriched.bands, exclude_id=article.id):
-                if candidate.copy_locked:
-                    continue
-                if is_copy(mine, NearDupSignature.from_bytes(candidate.near_dup)):
-                    origin = candidate.copy_of or candidate.article_id
-                    time = candidate.sort_time if origin == candidate.article_id else None
-                    known = origins.get(origin)
-                    if known is None or (time is not None and time < known[0]):
-                        origins[origin] = (time or candidate.sort_time, candidate.story_id)
+                if not candidate.copy_locked and is_copy(
+                    mine, NearDupSignature.from_bytes(candidate.near_dup)
+                ):
+                    origin_ids.add(candidate.copy_of or candidate.article_id)
+        origins = store.articles.many(sorted(origin_ids))
         if not origins:
             return None, None, None
-        origin, (origin_time, story) = min(origins.items(), key=lambda item: (item[1][0], item[0]))
-        if article.time < origin_time:
-            return None, origin, story
-        return origin, None, story
+        origin = min(origins, key=lambda a: (a.published_at or a.fetched_at, a.id))
+        if article.time < (origin.published_at or origin.fetched_at):
+            return None, origin.id, origin.story_id
+        return origin.id, None, origin.story_id
 
     def _neighbours(self, index: VectorIndex, signal: ArticleSignal) -> list[ArticleSignal]:
         found = index.search(signal.vector, NEIGHBOURS)

@@ -10,15 +10,18 @@ import asyncio
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from herald.config import Settings
+from herald.dedup import near_dup_signature
 from herald.fetch import Fetcher
-from herald.models import RefreshReport, SourceSpec
-from herald.pipeline import Pipeline
-from herald.store import Store
+from herald.models import ArticleSignal, ExtractedArticle, RefreshReport, SourceSpec
+from herald.pipeline import Pipeline, Understanding
+from herald.pipeline.understand import Enriched, pending_from_new
+from herald.store import NewArticle, NewFeatures, Placement, Store
 from tests.fixture_server import FixtureServer, running_server
 
 WIRE = [
@@ -257,3 +260,71 @@ def test_an_updated_item_replaces_the_text_of_its_row(
     assert after.id == before.id and after.story_id == before.story_id
     assert after.paragraphs[-1].startswith("Correction:")
     assert store.features.count() == 1
+
+
+def test_a_match_through_a_reprint_is_dated_by_its_origin(settings: Settings, store: Store) -> None:
+    """A new telling that shares LSH bands only with a later reprint, not with the origin, is still the
+    origin's copy when it came after the origin: the origin's time decides, not the reprint's."""
+    source, _ = store.sources.add(SourceSpec(feed_url="http://wire.example/feed", publisher="Northwire"))
+    text = " ".join(WIRE)
+    signature = near_dup_signature(text)
+    assert signature is not None
+    t0 = datetime(2026, 11, 26, 8, tzinfo=UTC)
+
+    def stored(n: int, hours: int) -> str:
+        article_id = f"{n:032x}"
+        store.articles.save(
+            NewArticle(
+                id=article_id,
+                canonical_url=f"https://paper{n}.example/gull",
+                url=f"https://paper{n}.example/gull",
+                extracted=ExtractedArticle(
+                    title="Eleven rescued",
+                    paragraphs=tuple(WIRE),
+                    canonical_url=None,
+                    published=t0 + timedelta(hours=hours),
+                ),
+                publisher_id=source.publisher_id,
+                source_id=None,
+                fetched_at=t0 + timedelta(hours=hours),
+                content_hash=f"{n:032x}",
+            )
+        )
+        return article_id
+
+    def place(article_id: str, hours: int, band: int, **kw: object) -> int:
+        vector = np.ones(384, dtype=np.float32) / np.sqrt(384)
+        signal = ArticleSignal(article_id, vector, {}, t0 + timedelta(hours=hours), source.publisher_id)
+        features = NewFeatures(article_id, "test", vector, {}, signature.to_bytes(), (band,), None)
+        placement = Placement(
+            signal=signal, time=signal.published, title="Eleven rescued", features=features, **kw
+        )  # type: ignore[arg-type]
+        return store.stories.place(placement).story_id
+
+    origin = stored(1, 0)
+    story = place(origin, 0, band=1)
+    reprint = stored(2, 5)
+    place(reprint, 5, band=2, story_id=story, copy_origin=origin)
+    later = stored(3, 2)  # after the origin, before the reprint; shares a band with the reprint only
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        understanding = Understanding(settings, store, pool)
+        pending = pending_from_new(
+            NewArticle(
+                id=later,
+                canonical_url="x",
+                url="x",
+                extracted=ExtractedArticle(
+                    title="Eleven rescued",
+                    paragraphs=tuple(WIRE),
+                    canonical_url=None,
+                    published=t0 + timedelta(hours=2),
+                ),
+                publisher_id=source.publisher_id,
+                source_id=None,
+                fetched_at=t0 + timedelta(hours=2),
+                content_hash=f"{3:032x}",
+            )
+        )
+        enriched = Enriched(np.zeros(384, dtype=np.float32), (), signature.to_bytes(), (2,), None)
+        assert understanding._find_copy_group(pending, enriched) == (origin, None, story)
