@@ -43,7 +43,10 @@ def make_engine(url: str) -> Engine:
 def _alembic_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's options go through configparser, where "%" starts an interpolation: a password or a path
+    # holding one (or the "%3A" of an encoded ":memory:") must be escaped.
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 

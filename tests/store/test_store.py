@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,14 @@ def test_paging_does_not_skip_articles_that_share_a_time(store: Store) -> None:
         last = page[-1]
         page = store.articles.latest(2, before=last.published_at, before_id=last.id)
     assert sorted(seen) == sorted(f"{100 + n:032x}" for n in range(5)) and len(seen) == 5
+
+
+def test_a_percent_sign_in_the_database_address_is_no_problem(tmp_path: Path) -> None:
+    # Alembic reads its options through configparser, where "%" would start an interpolation.
+    folder = tmp_path / "100% local"
+    folder.mkdir()
+    store = Store(f"sqlite:///{folder / 'herald.db'}")
+    try:
+        assert schema_revision(store.db.engine) is not None
+    finally:
+        store.close()
