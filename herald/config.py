@@ -77,6 +77,19 @@ class Settings:
     )
     embedding_batch_size: int = _setting(16, "Articles embedded together by one worker.")
     related_articles: int = _setting(8, "Related articles kept for each article.")
+    llm_base_url: str = _setting(
+        "",
+        "OpenAI-compatible endpoint for the AI tools, e.g. http://127.0.0.1:11434/v1 (Ollama); empty: "
+        "the tools stay extractive and offline.",
+    )
+    llm_model: str = _setting(
+        "", "Model name the endpoint serves, e.g. llama3.1:8b; required with llm_base_url."
+    )
+    llm_api_key: str = _setting("", "Bearer key for the endpoint, if it wants one (never shown or logged).")
+    llm_timeout_seconds: float = _setting(
+        30.0, "Longest wait for one answer from the language model before falling back to extractive results."
+    )
+    llm_max_tokens: int = _setting(700, "Longest reply asked of the language model, in tokens.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -90,6 +103,9 @@ class Settings:
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+SECRET_SETTINGS = frozenset({"llm_api_key"})  # shown as "(set)" by `herald config`, never their value
 
 
 def setting_docs() -> list[tuple[str, str, str]]:
@@ -173,6 +189,12 @@ def load_settings(
         raise ConfigError(
             f"embedding_precision must be auto, bf16 or fp32, not {settings.embedding_precision!r}"
         )
+    if settings.llm_base_url and not settings.llm_model:
+        raise ConfigError("llm_model must name the model when llm_base_url is set")
+    if settings.llm_base_url and not settings.llm_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"llm_base_url must be an http(s) address, not {settings.llm_base_url!r}")
+    if settings.llm_timeout_seconds <= 0 or settings.llm_max_tokens <= 0:
+        raise ConfigError("llm_timeout_seconds and llm_max_tokens must be positive")
     if not 16 <= settings.embedding_max_tokens <= 256:
         raise ConfigError("embedding_max_tokens must be between 16 and 256 (the model reads at most 256)")
     return settings

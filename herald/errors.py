@@ -15,7 +15,9 @@ health pages and command-line summaries show it as it is::
     │   └── UnsupportedContentError the body is not a feed / not HTML
     ├── ParseError             the bytes are not a feed we can read
     ├── ExtractError           no article text could be found in a page
-    └── StoreError             the database refused a write
+    ├── StoreError             the database refused a write
+    └── AssistantError         an AI tool has no result to give (the message is for a reader)
+        └── LanguageModelError     the language-model backend was down, slow or answered garbage
 """
 
 from __future__ import annotations
@@ -78,3 +80,11 @@ class ExtractError(HeraldError):
 
 class StoreError(HeraldError):
     pass
+
+
+class AssistantError(HeraldError):
+    """An AI tool has no result to give (no language model set, or it failed); the message is for a reader."""
+
+
+class LanguageModelError(AssistantError):
+    """The language-model backend was down, slow, refused, or answered with something unusable."""

@@ -119,3 +119,15 @@ def test_python_dash_m_runs_the_command() -> None:
     command = [sys.executable, "-m", "herald.cli", "--help"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and "understand" in done.stdout
+
+
+def test_config_never_prints_the_language_model_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HERALD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HERALD_LLM_BASE_URL", "http://127.0.0.1:11434/v1")
+    monkeypatch.setenv("HERALD_LLM_MODEL", "llama3.1:8b")
+    monkeypatch.setenv("HERALD_LLM_API_KEY", "sk-very-secret-value")
+    assert main(["config"]) == 0
+    shown = capsys.readouterr().out
+    assert "secret" not in shown and "sk-" not in shown and "(set)" in shown and "llama3.1:8b" in shown

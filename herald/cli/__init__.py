@@ -17,7 +17,7 @@ from rich.table import Table
 from herald.app import Runtime, open_runtime, serve
 from herald.cli._common import _settings, console, out
 from herald.cli.understanding import add_understanding_commands, understand_backlog
-from herald.config import Settings, setting_docs
+from herald.config import SECRET_SETTINGS, Settings, setting_docs
 from herald.errors import ConfigError, HeraldError
 from herald.models import RefreshReport, Source, SourceSpec
 from herald.samplepack import SamplePackServer, sample_sources
@@ -373,7 +373,10 @@ def cmd_config(args: argparse.Namespace) -> int:
     for col in ("name", "value", "help"):
         table.add_column(col, overflow="fold")
     for name, _default, help_text in setting_docs():
-        table.add_row(name, str(getattr(settings, name)), help_text)
+        value = str(getattr(settings, name))
+        if name in SECRET_SETTINGS:
+            value = "(set)" if value else "(empty)"
+        table.add_row(name, value, help_text)
     out.print(table)
     return 0
 

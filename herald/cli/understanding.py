@@ -21,8 +21,16 @@ async def understand_backlog(runtime: Runtime, limit: int = 100_000) -> None:
     if not runtime.settings.understanding:
         return
     waiting = await asyncio.to_thread(runtime.store.features.without_features, 1)
-    if not waiting:
-        return
+    if waiting:
+        await _understand_stored(runtime, limit)
+    if await asyncio.to_thread(runtime.store.summaries.without_summary, 1):
+        console.print("Summarising stored articles…")
+        started = time.perf_counter()
+        count = await runtime.pipeline.understanding.backfill_summaries(limit=limit)
+        console.print(f"Summarised {count} articles in {time.perf_counter() - started:.1f} s")
+
+
+async def _understand_stored(runtime: Runtime, limit: int) -> None:
     console.print("Understanding stored articles (embeddings, copies, stories)…")
     started = time.perf_counter()
     report = await runtime.pipeline.understanding.backfill(limit=limit)
@@ -39,7 +47,8 @@ def cmd_understand(args: argparse.Namespace) -> int:
     async def main() -> int:
         async with open_runtime(settings) as runtime:
             waiting = await asyncio.to_thread(runtime.store.features.without_features, 1)
-            if not waiting:
+            unsummarised = await asyncio.to_thread(runtime.store.summaries.without_summary, 1)
+            if not waiting and not unsummarised:
                 console.print("Every stored article is understood already.")
                 return 0
             await understand_backlog(runtime, limit=args.limit)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from herald.ai import Summary, choose_summary, split_sentences
 from herald.cluster import (
     choose_story,
     name_terms,
@@ -36,6 +37,7 @@ from herald.config import Settings
 from herald.dedup import NearDupSignature, band_keys, is_copy, near_dup_signature
 from herald.enrich import (
     MODEL_NAME,
+    Embedder,
     classify_section,
     extract_entities,
     load_embedder,
@@ -75,6 +77,7 @@ class Enriched:
     near_dup: bytes | None
     bands: tuple[int, ...]
     section_guess: str | None
+    summary: Summary | None = None  # None when the worker could not choose one (the panel does it later)
 
 
 @dataclass(slots=True)
@@ -309,6 +312,7 @@ class Understanding:
             reciprocal=related,
             same_text=tuple(sorted(same_text)),
             section=article.section or enriched.section_guess,
+            summary=enriched.summary,
         )
         result = store.stories.place(placement)
         if story_id is None:
@@ -371,6 +375,7 @@ class Understanding:
             self.store.stories.replace_features,
             _new_features(article.id, enriched, terms),
             _entity_refs(enriched),
+            enriched.summary,
         )
         return True
 
@@ -393,6 +398,29 @@ class Understanding:
                 break  # every one failed: stop rather than loop over the same articles
         await asyncio.to_thread(self.save_index)
         return total
+
+    async def backfill_summaries(self, limit: int = 100_000, batch: int = 64) -> int:
+        """Choose summaries for stored articles that have none (understood before summaries existed),
+        oldest first, in the worker processes. Returns how many were stored."""
+        stored = 0
+        done = 0
+        while done < limit:
+            ids = await asyncio.to_thread(self.store.summaries.without_summary, min(batch, limit - done))
+            if not ids:
+                break
+            articles = await asyncio.to_thread(self.store.articles.many, ids)
+            summaries = await asyncio.get_running_loop().run_in_executor(
+                self._executor,
+                summarize_in_worker,
+                [a.paragraphs for a in articles],
+                self.settings.embedding_precision,
+                self.settings.embedding_max_tokens,
+                self._threads_per_worker,
+            )
+            for article, summary in zip(articles, summaries, strict=True):
+                stored += await asyncio.to_thread(self.store.summaries.put, article.id, summary)
+            done += len(ids)
+        return stored
 
 
 def _entity_refs(enriched: Enriched) -> list[tuple[EntityRef, int]]:
@@ -418,8 +446,9 @@ def enrich_in_worker(
     embedder = load_embedder(precision, max_tokens, threads)
     vectors = embedder.embed([passage_text(title, paragraphs) for title, paragraphs in texts])
     prototypes = _prototypes(precision, max_tokens, threads)
+    summaries = _summaries(embedder, [paragraphs for _title, paragraphs in texts])
     out: list[Enriched] = []
-    for (title, paragraphs), vector in zip(texts, vectors, strict=True):
+    for (title, paragraphs), vector, summary in zip(texts, vectors, summaries, strict=True):
         entities = extract_entities(title, paragraphs, limit=25)
         signature = near_dup_signature("\n".join(paragraphs))
         section, _score = classify_section(vector, prototypes)
@@ -430,8 +459,30 @@ def enrich_in_worker(
                 near_dup=signature.to_bytes() if signature is not None else None,
                 bands=tuple(band_keys(signature)) if signature is not None else (),
                 section_guess=section,
+                summary=summary,
             )
         )
+    return out
+
+
+def summarize_in_worker(
+    texts: Sequence[Sequence[str]], precision: str, max_tokens: int, threads: int | None = None
+) -> list[Summary]:
+    """Summaries alone, for articles understood before summaries existed (runs in a worker process)."""
+    return _summaries(load_embedder(precision, max_tokens, threads), texts)
+
+
+def _summaries(embedder: Embedder, texts: Sequence[Sequence[str]]) -> list[Summary]:
+    """Each article's summary and key points, from its sentences' embeddings: all the batch's sentences
+    go through the model together, which keeps its batches full."""
+    split = [split_sentences(paragraphs) for paragraphs in texts]
+    everything = [sentence.text for sentences in split for sentence in sentences]
+    vectors = embedder.embed(everything) if everything else np.zeros((0, 1), dtype=np.float32)
+    out: list[Summary] = []
+    start = 0
+    for sentences in split:
+        out.append(choose_summary(sentences, vectors[start : start + len(sentences)]))
+        start += len(sentences)
     return out
 
 

@@ -9,6 +9,7 @@ from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
 from herald.store.publishers import PublisherStore, slugify
 from herald.store.sources import SourceStore
 from herald.store.stories import Placement, PlacementResult, StoryStore
+from herald.store.summaries import SummaryStore
 from herald.store.vector_index import VectorIndex
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "SourceStore",
     "Store",
     "StoryStore",
+    "SummaryStore",
     "VectorIndex",
     "downgrade",
     "make_excerpt",
@@ -46,7 +48,8 @@ class Store:
         self.publishers = PublisherStore(self.db)
         self.features = FeatureStore(self.db)
         self.entities = EntityStore(self.db)
-        self.stories = StoryStore(self.db, self.features, self.entities)
+        self.summaries = SummaryStore(self.db)
+        self.stories = StoryStore(self.db, self.features, self.entities, self.summaries)
 
     @property
     def url(self) -> str:

@@ -234,3 +234,28 @@ class RelatedRow(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     score: Mapped[float] = mapped_column(Float)
+
+
+class ArticleSummaryRow(Base):
+    """An article's extractive summary and key points, chosen once when it is understood (or first asked
+    for), so the AI panel reads one row."""
+
+    __tablename__ = "article_summaries"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    sentences: Mapped[list[str]] = mapped_column(JSON)
+    key_points: Mapped[list[str]] = mapped_column(JSON)
+    method: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True))
+
+
+class GeneratedTextRow(Base):
+    """What a language model wrote for an article (a summary, an answer, a plain retelling, a translation),
+    kept per model and variant (the language, or the question's digest): a second reader costs nothing."""
+
+    __tablename__ = "generated_texts"
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    tool: Mapped[str] = mapped_column(String(20), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True))

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from herald.ai.types import Summary
 from herald.models import Article, ArticleSignal, EntityRef, Story, StoryProfile
 from herald.store.articles import _article_query, _to_article
 from herald.store.database import Database
@@ -27,6 +28,7 @@ from herald.store.schema import (
     SourceRow,
     StoryRow,
 )
+from herald.store.summaries import SummaryStore
 
 # Top stories: how fast a story's weight decays with the hours since its last article.
 FRESHNESS_HALF_LIFE_HOURS = 18.0
@@ -49,6 +51,7 @@ class Placement:
     reciprocal: Sequence[tuple[str, float]] = ()
     same_text: Sequence[str] = ()  # its copy group: a list already showing one of them is not offered it
     section: str | None = None
+    summary: Summary | None = None  # its extractive summary and key points, chosen by the worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +133,13 @@ def _new_story(
 
 
 class StoryStore:
-    def __init__(self, db: Database, features: FeatureStore, entities: EntityStore) -> None:
+    def __init__(
+        self, db: Database, features: FeatureStore, entities: EntityStore, summaries: SummaryStore
+    ) -> None:
         self._db = db
         self._features = features
         self._entities = entities
+        self._summaries = summaries
 
     # Writing ----------------------------------------------------------------------------------------------
 
@@ -170,6 +176,8 @@ class StoryStore:
             article = session.get(ArticleRow, placement.signal.id)
             if article is None:
                 raise LookupError(f"No article {placement.signal.id}")
+            if placement.summary is not None:
+                self._summaries.put_in(session, placement.signal.id, placement.summary)
             if article.section is None and placement.section is not None:
                 article.section = placement.section
             if placement.replaces_origin is not None:
@@ -289,12 +297,21 @@ class StoryStore:
             story.section = sections.most_common(1)[0][0]
         session.flush()
 
-    def replace_features(self, features: NewFeatures, entities: Sequence[tuple[EntityRef, int]]) -> int:
-        """An updated article's new features; its story keeps the member it had (the centroid is not
-        re-summed: one member's edit moves it little, and a rebuild would cost a read of every member)."""
+    def replace_features(
+        self,
+        features: NewFeatures,
+        entities: Sequence[tuple[EntityRef, int]],
+        summary: Summary | None = None,
+    ) -> int:
+        """An updated article's new features and summary; its story keeps the member it had (the centroid is
+        not re-summed: one member's edit moves it little, and a rebuild would cost a read of every member).
+        What a language model wrote from the old text is dropped."""
         with self._db.write() as session:
             key = self._features.add_in(session, features)
             self._entities.record_in(session, features.article_id, entities)
+            if summary is not None:
+                self._summaries.put_in(session, features.article_id, summary)
+            self._summaries.forget_generated_in(session, features.article_id)
             return key
 
     def set_source_section(self, source_id: int, section: str | None) -> int | None:
