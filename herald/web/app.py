@@ -2,30 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from starlette.responses import FileResponse, PlainTextResponse
 from starlette.staticfiles import StaticFiles
 
 from herald.config import Settings
+from herald.pipeline import ArticleTools, language_model_from
 from herald.store import Store
 from herald.web import errors
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
 from herald.web.pages import article, entity, home, listing, sources, story
+from herald.web.pages import tools as tool_pages
 from herald.web.pages.common import Web
 from herald.web.render import STATIC_DIR, Renderer
 
 ROBOTS = "User-agent: *\nAllow: /\n"
 
 
-def create_app(settings: Settings, store: Store) -> FastAPI:
-    """The site; the caller owns the store (opening and closing it), so this does no start-up work."""
+def create_app(settings: Settings, store: Store, tools: ArticleTools | None = None) -> FastAPI:
+    """The site; the caller owns the store (opening and closing it), so this does no start-up work.
+
+    ``tools`` are the articles' AI features, shared with the API when the caller builds them; without them the
+    site builds its own (the embedder loads on first use, not here) and closes their language model's
+    connections when its lifespan ends."""
+    owned = tools is None
+    article_tools = (
+        tools if tools is not None else ArticleTools(settings, store, language_model_from(settings))
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owned:
+                await article_tools.aclose()
+
     renderer = Renderer(settings)
     directory = Directory(store)
-    web = Web(settings=settings, store=store, renderer=renderer, directory=directory, memo=Memo())
-    app = FastAPI(title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None)
+    web = Web(
+        settings=settings,
+        store=store,
+        renderer=renderer,
+        directory=directory,
+        memo=Memo(),
+        tools=article_tools,
+    )
+    app = FastAPI(
+        title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.web = web
-    for page in (home, listing, article, story, entity, sources):
+    for page in (home, listing, article, tool_pages, story, entity, sources):
         app.include_router(page.router(web))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

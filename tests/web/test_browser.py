@@ -122,3 +122,36 @@ def test_read_an_article_on_desktop_and_phone(site: str, tmp_path: Path) -> None
         finally:
             browser.close()
     assert (tmp_path / "article-1280.png").stat().st_size > 0
+
+
+def test_the_ai_panel_loads_and_answers_a_question(site: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(site + "/")
+            page.locator(".card-lead .card-title a").first.click()
+            page.wait_for_url("**/article/*")
+            panel = page.locator("#ai-tools")
+            # the embedder loads on the first request: allow it time
+            expect(panel.locator("#ai-summary-heading")).to_be_visible(timeout=60_000)
+            expect(panel).not_to_have_attribute("aria-busy", "true")
+            assert "Open the AI tools" not in panel.inner_text()  # the fallback gave way to the panel
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the loaded panel scrolls sideways by {overflow}px at 390px"
+
+            article_url = page.url
+            page.fill("#ai-question", "When do services resume?")
+            page.locator("#ask button[type=submit]").click()
+            answer = page.locator("#ai-answer .ai-answer")
+            expect(answer).to_be_visible(timeout=30_000)
+            assert "When do services resume?" in answer.inner_text()
+            assert answer.locator("blockquote").count() >= 1
+            assert page.url == article_url  # answered in place, not by leaving the page
+            assert not [e for e in errors if "Content Security Policy" in e]
+        finally:
+            browser.close()
