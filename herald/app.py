@@ -13,10 +13,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.responses import JSONResponse
 
+from herald.api import create_api, install_problem_handlers
 from herald.config import Settings
 from herald.fetch import Fetcher
-from herald.pipeline import Pipeline
+from herald.pipeline import ArticleTools, Pipeline, language_model_from
 from herald.scheduler import Scheduler
 from herald.store import Store
 from herald.web import create_app
@@ -31,6 +35,7 @@ class Runtime:
     fetcher: Fetcher
     pipeline: Pipeline
     scheduler: Scheduler
+    tools: ArticleTools
 
 
 def make_extract_executor(settings: Settings) -> Executor:
@@ -57,9 +62,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     try:
         async with Fetcher(settings) as fetcher:
             pipeline = Pipeline(settings, store, fetcher, executor)
+            tools = ArticleTools(settings, store, language_model_from(settings))
             try:
-                yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline))
+                yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline), tools)
             finally:
+                await tools.aclose()
                 # The vector index is derived from the database; saving it spares the next start a rebuild.
                 await asyncio.to_thread(pipeline.understanding.save_index)
     finally:
@@ -67,10 +74,31 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         store.close()
 
 
+def build_app(settings: Settings, store: Store, tools: ArticleTools) -> FastAPI:
+    """The site and the JSON API in one ASGI app, sharing the articles' AI tools. The API's OpenAPI document
+    is served at /api/v1/openapi.json."""
+    app = create_app(settings, store, tools)
+    api = create_api(tools)
+    app.include_router(api)
+    install_problem_handlers(app)  # after the site's handlers: it hands them everything outside /api/
+    document = get_openapi(
+        title=f"{settings.site_name} API",
+        version="1",
+        description="Articles' AI tools: summary, questions, the story so far, coverage, rewrites.",
+        routes=api.routes,
+    )
+
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    async def openapi() -> JSONResponse:
+        return JSONResponse(document, headers={"Cache-Control": "public, max-age=3600"})
+
+    return app
+
+
 async def serve(runtime: Runtime, *, with_scheduler: bool) -> None:
     """Serve the site; with the scheduler, due feeds are refreshed in the same process."""
     settings = runtime.settings
-    app = create_app(settings, runtime.store)
+    app = build_app(settings, runtime.store, runtime.tools)
     config = uvicorn.Config(
         app,
         host=settings.host,
