@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,8 +48,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from fastapi.testclient import TestClient
+from ingest import SERVE, free_port, wait_until_up  # bench/ is on the path when a bench runs
 from sqlalchemy import delete
 from starlette.routing import Match
 
@@ -66,31 +65,11 @@ from herald.store import Store
 from herald.store.schema import ArticleSummaryRow
 from herald.web import create_app
 
-SERVE = (
-    "import time\nfrom herald.samplepack import SamplePackServer\n"
-    "SamplePackServer(port={port}).start()\nwhile True: time.sleep(3600)"
-)
 BATCH = 16  # the pipeline's embedding_batch_size: articles one worker enriches together
 PAGE_GETS = 15  # timed requests per round for the page and for the panel fragment
 QUESTIONS = ("What happened, and when?", "Who is involved and what did they say?")
 
 Texts = list[tuple[str, tuple[str, ...]]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_up(base_url: str) -> None:
-    for _ in range(100):
-        try:
-            httpx.get(base_url + "/robots.txt", timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit("the sample pack server did not start")
 
 
 def open_store(settings: Settings, folder: Path, base_url: str) -> Store:

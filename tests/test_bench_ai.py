@@ -3,24 +3,12 @@ their tables, and the question builder turns a highlight into the cloze question
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"herald_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_loader import load_bench
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +25,7 @@ def _row(output: str, label: str) -> list[str]:
 
 
 def test_summaries_bench_prints_every_system(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _load("summaries").main(["--data", str(data), "--limit", "3"]) == 0
+    assert load_bench("summaries").main(["--data", str(data), "--limit", "3"]) == 0
     output = capsys.readouterr().out
     assert output.startswith("3 CNN/DM articles")
     for system in ("Herald", "lead-3", "TextRank (TF-IDF)"):
@@ -51,7 +39,7 @@ def test_summaries_bench_prints_every_system(data: Path, capsys: pytest.CaptureF
 
 
 def test_ask_bench_prints_every_system(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _load("ask").main(["--data", str(data), "--limit", "3"]) == 0
+    assert load_bench("ask").main(["--data", str(data), "--limit", "3"]) == 0
     output = capsys.readouterr().out
     counts = re.match(
         r"3 CNN/DM articles, (\d+) highlights: (\d+) questions, (\d+) highlights skipped", output
@@ -67,7 +55,7 @@ def test_ask_bench_prints_every_system(data: Path, capsys: pytest.CaptureFixture
 
 
 def test_highlights_become_cloze_questions() -> None:
-    ask = _load("ask")
+    ask = load_bench("ask")
     record = ask.Record(
         id="dm-test-1",
         url="https://example.org/news/story.html",

@@ -3,15 +3,12 @@ prints every line it measures as a number and a ratio."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+from tests.bench_loader import load_bench
+
 INGEST_LINES = (
     "(a) enrich step, in-process",
     "(b) summary alone, in-process",
@@ -30,15 +27,6 @@ TOOL_LINES = (
 )
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"herald_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def _row(output: str, label: str) -> list[str]:
     """The other cells of the table row whose first cell starts with ``label``."""
     for line in output.splitlines():
@@ -49,7 +37,7 @@ def _row(output: str, label: str) -> list[str]:
 
 
 def test_panel_bench_prints_every_measured_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _load("panel").main(["--articles", "8", "--rounds", "1"]) == 0
+    assert load_bench("panel").main(["--articles", "8", "--rounds", "1"]) == 0
     output = capsys.readouterr().out
     assert re.match(r"sample pack: \d+ articles stored, 8 texts enriched", output), output
     for label in INGEST_LINES:

@@ -3,28 +3,17 @@ scores (the scorer lives in bench/extraction.py, which does not import Herald)."
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "extraction.py"
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("herald_bench_extraction", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_loader import load_bench
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return _bench()
+    return load_bench("extraction")
 
 
 def test_scorer_counts_shared_shingles(bench: ModuleType) -> None:
