@@ -42,7 +42,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from herald.ai.answer import Passage, answer_question
-from herald.ai.sentences import split_sentences
+from herald.ai.sentences import embed_sentences, split_sentences
 from herald.ai.types import Sentence
 from herald.enrich import extract_entities, load_embedder
 
@@ -295,7 +295,7 @@ def run(
     for record in records:
         t0 = time.perf_counter()
         sentences = split_sentences([record.article])
-        vectors = embedder.embed([s.text for s in sentences])
+        vectors = embed_sentences(embedder, [s.text for s in sentences])
         timings["passages"].append(time.perf_counter() - t0)
         sentences_of.append(sentences)
         passages.append(
@@ -310,7 +310,7 @@ def run(
         if not found:
             continue
         t0 = time.perf_counter()
-        question_vectors = embedder.embed([q.text for q in found])
+        question_vectors = embed_sentences(embedder, [q.text for q in found])
         timings["questions"].append((time.perf_counter() - t0) / len(found))
         sentences = sentences_of[index]
         texts = [s.text for s in sentences]

@@ -38,7 +38,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from herald.ai.sentences import split_sentences
+from herald.ai.sentences import embed_sentences, split_sentences
 from herald.ai.summary import choose_summary
 from herald.ai.types import Sentence
 from herald.enrich import load_embedder
@@ -178,7 +178,7 @@ def run(records: Sequence[Record], length: int) -> tuple[list[SystemRun], dict[s
         t0 = time.perf_counter()
         sentences = split_sentences([record.article])
         t1 = time.perf_counter()
-        vectors = embedder.embed([s.text for s in sentences])
+        vectors = embed_sentences(embedder, [s.text for s in sentences])
         t2 = time.perf_counter()
         herald = list(choose_summary(sentences, vectors, length=length).sentences) if sentences else []
         t3 = time.perf_counter()

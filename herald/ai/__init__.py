@@ -7,7 +7,7 @@ from herald.ai.answer import Passage, answer_question, clean_question
 from herald.ai.coverage import compare_coverage
 from herald.ai.grounded import LANGUAGES, language_name
 from herald.ai.llm import LanguageModel
-from herald.ai.sentences import split_sentences
+from herald.ai.sentences import embed_sentences, split_sentences
 from herald.ai.summary import choose_summary
 from herald.ai.timeline import linked_earlier_stories, story_so_far
 from herald.ai.types import (
@@ -43,6 +43,7 @@ __all__ = [
     "choose_summary",
     "clean_question",
     "compare_coverage",
+    "embed_sentences",
     "language_name",
     "linked_earlier_stories",
     "split_sentences",

@@ -11,11 +11,17 @@ import re
 from collections.abc import Sequence
 
 import blingfire
+import numpy as np
 
 from herald.ai.types import Sentence
+from herald.enrich import Embedder
 
 MAX_SENTENCES = 120  # past this, a page is a feed dump or a transcript: its head is what a summary needs
 MAX_SENTENCE_CHARS = 600  # a "sentence" longer than this is a list or a table run together; it is cut
+# A news sentence is 20-40 word pieces; 64 covers nearly all and embeds about 1.4 times faster than 128 (the
+# article embedding's length) on these machines, and larger batches keep the cores busy with short inputs.
+SENTENCE_TOKENS = 64
+SENTENCE_BATCH = 64
 _MIN_WORDS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -45,3 +51,8 @@ def _cut(text: str, limit: int) -> str:
     head = text[:limit]
     space = head.rfind(" ")
     return (head[:space] if space > limit // 2 else head).rstrip(" ,;:") + "…"
+
+
+def embed_sentences(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Unit-length vectors of sentences (or questions), one row per text."""
+    return embedder.embed(list(texts), batch_size=SENTENCE_BATCH, max_tokens=SENTENCE_TOKENS)

@@ -105,14 +105,17 @@ class Embedder:
             torch.set_num_threads(threads)
         self.max_tokens = max_tokens
         self._model = _load_model(self._precision, max_tokens)
+        # One encode at a time: a call reading fewer word pieces sets the model's length for its duration.
+        self._encoding = threading.Lock()
 
     @property
     def precision(self) -> str:
         """The precision in use, "bf16" or "fp32" ("auto" already resolved)."""
         return self._precision
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Float32 rows of unit length, one per text, in the order given.
+    def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
+        """Float32 rows of unit length, one per text, in the order given. ``max_tokens`` reads fewer word
+        pieces than the embedder's own length for this call (sentences need fewer than articles).
 
         Rows are normalised here in float32 rather than by the model, so bf16 vectors come out exactly unit
         length and dot products are cosines.
@@ -123,14 +126,19 @@ class Embedder:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         import torch
 
-        with torch.inference_mode():
-            output = self._model.encode(
-                list(texts),
-                batch_size=batch_size,
-                convert_to_tensor=True,
-                normalize_embeddings=False,
-                show_progress_bar=False,
-            )
+        length = min(max_tokens or self.max_tokens, self.max_tokens)
+        with self._encoding, torch.inference_mode():
+            self._model.max_seq_length = length
+            try:
+                output = self._model.encode(
+                    list(texts),
+                    batch_size=batch_size,
+                    convert_to_tensor=True,
+                    normalize_embeddings=False,
+                    show_progress_bar=False,
+                )
+            finally:
+                self._model.max_seq_length = self.max_tokens
         vectors = output.float().cpu().numpy().astype(np.float32, copy=False)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, np.float32(1e-12))

@@ -37,6 +37,7 @@ from herald.ai import (
     choose_summary,
     clean_question,
     compare_coverage,
+    embed_sentences,
     grounded,
     language_name,
     linked_earlier_stories,
@@ -365,7 +366,7 @@ class ArticleTools:
             embedder: Embedder = load_embedder(
                 self.settings.embedding_precision, self.settings.embedding_max_tokens
             )
-            return np.asarray(embedder.embed(list(texts)), dtype=np.float32)
+            return np.asarray(embed_sentences(embedder, texts), dtype=np.float32)
 
     # Stories ------------------------------------------------------------------------------------------------
 

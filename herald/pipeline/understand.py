@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from herald.ai import Summary, choose_summary, split_sentences
+from herald.ai import Summary, choose_summary, embed_sentences, split_sentences
 from herald.cluster import (
     choose_story,
     name_terms,
@@ -477,7 +477,7 @@ def _summaries(embedder: Embedder, texts: Sequence[Sequence[str]]) -> list[Summa
     go through the model together, which keeps its batches full."""
     split = [split_sentences(paragraphs) for paragraphs in texts]
     everything = [sentence.text for sentences in split for sentence in sentences]
-    vectors = embedder.embed(everything) if everything else np.zeros((0, 1), dtype=np.float32)
+    vectors = embed_sentences(embedder, everything) if everything else np.zeros((0, 1), dtype=np.float32)
     out: list[Summary] = []
     start = 0
     for sentences in split:

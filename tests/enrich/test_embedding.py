@@ -101,3 +101,12 @@ def test_passage_text_starts_with_the_headline_and_stops_near_the_limit() -> Non
     assert not text.endswith(" ") and text.split()[-1] == "word"
     assert passage_text("Only a title", []) == "Only a title"
     assert passage_text("", []) == ""
+
+
+def test_a_call_may_read_fewer_word_pieces_and_the_embedder_keeps_its_own(embedder: Embedder) -> None:
+    short = "The ferry strike ended after overnight talks."
+    long = short + " " + " ".join(f"Clause {i} adds detail about the talks and the crews." for i in range(40))
+    full, clipped = embedder.embed([long]), embedder.embed([long], max_tokens=16)
+    assert float(full[0] @ clipped[0]) < 0.99  # the tail was read by one and not the other
+    assert np.allclose(embedder.embed([short], max_tokens=64), embedder.embed([short]), atol=1e-3)
+    assert np.allclose(embedder.embed([long]), full, atol=1e-5)  # the next call reads its full length again
