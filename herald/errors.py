@@ -16,8 +16,11 @@ health pages and command-line summaries show it as it is::
     ├── ParseError             the bytes are not a feed we can read
     ├── ExtractError           no article text could be found in a page
     ├── StoreError             the database refused a write
-    └── AssistantError         an AI tool has no result to give (the message is for a reader)
-        └── LanguageModelError     the language-model backend was down, slow or answered garbage
+    ├── AssistantError         an AI tool has no result to give (the message is for a reader)
+    │   └── LanguageModelError     the language-model backend was down, slow or answered garbage
+    └── AccountError           a sign-up, sign-in or account change was refused (the message is for a reader)
+        ├── SignInThrottled        too many failed attempts for this address or account
+        └── CodeRequired           the password was right; the account's two-factor code is needed too
 """
 
 from __future__ import annotations
@@ -88,3 +91,16 @@ class AssistantError(HeraldError):
 
 class LanguageModelError(AssistantError):
     """The language-model backend was down, slow, refused, or answered with something unusable."""
+
+
+class AccountError(HeraldError):
+    """A sign-up, sign-in or account change was refused; the message is for the reader and never says
+    whether an email address has an account."""
+
+
+class SignInThrottled(AccountError):
+    pass
+
+
+class CodeRequired(AccountError):
+    pass

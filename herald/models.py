@@ -222,3 +222,27 @@ class StoryProfile:
     size: int
     first: datetime | None
     last: datetime | None
+
+
+ROLES = ("reader", "moderator", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A reader's account as the site sees it: never its password hash or two-factor secret."""
+
+    id: int
+    email: str  # normalised: lower-case, as it signs in
+    display_name: str
+    role: str  # one of ROLES
+    created_at: datetime
+    banned: bool = False
+    totp_enabled: bool = False
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"

@@ -10,6 +10,7 @@ from herald.store.publishers import PublisherStore, slugify
 from herald.store.sources import SourceStore
 from herald.store.stories import Placement, PlacementResult, StoryStore
 from herald.store.summaries import SummaryStore
+from herald.store.users import UserStore
 from herald.store.vector_index import VectorIndex
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Store",
     "StoryStore",
     "SummaryStore",
+    "UserStore",
     "VectorIndex",
     "downgrade",
     "make_excerpt",
@@ -50,6 +52,7 @@ class Store:
         self.entities = EntityStore(self.db)
         self.summaries = SummaryStore(self.db)
         self.stories = StoryStore(self.db, self.features, self.entities, self.summaries)
+        self.users = UserStore(self.db)
 
     @property
     def url(self) -> str:

@@ -259,3 +259,44 @@ class GeneratedTextRow(Base):
     variant: Mapped[str] = mapped_column(String(64), primary_key=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True))
+
+
+class UserRow(Base):
+    """A reader's account. ``email`` is stored normalised (lower-case), so the unique key is the sign-in
+    identity; ``totp_last_step`` is the last two-factor time step accepted, so a code is good only once."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20), default="reader")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserSessionRow(Base):
+    """A signed-in browser. Only the SHA-256 of its token is kept, so a copy of the database signs no one
+    in."""
+
+    __tablename__ = "user_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_agent: Mapped[str] = mapped_column(String(200))
+
+
+class SignInFailureRow(Base):
+    """One failed sign-in, per throttling key ("email:…", "addr:…"): counted over a recent window, so
+    password guessing slows down whichever account or address it comes from."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)

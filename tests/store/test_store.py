@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
 from herald.models import ExtractedArticle, SourceSpec
 from herald.store import NewArticle, Store, make_excerpt, schema_revision
+from herald.store.schema import Base
 
 
 def _new(store: Store, source_id: int, publisher_id: int, n: int, **changes: object) -> NewArticle:
@@ -179,3 +182,10 @@ def test_a_percent_sign_in_the_database_address_is_no_problem(tmp_path: Path) ->
         assert schema_revision(store.db.engine) is not None
     finally:
         store.close()
+
+
+def test_the_declared_tables_match_the_migrations(store: Store) -> None:
+    # The migrations are the truth for the database; schema.py must declare exactly what they build.
+    with store.db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
