@@ -21,6 +21,7 @@ from herald.api import create_api, install_problem_handlers
 from herald.config import Settings
 from herald.fetch import Fetcher
 from herald.pipeline import ArticleTools, Pipeline, language_model_from
+from herald.pipeline.accounts import Accounts, resolve_secret_key
 from herald.scheduler import Scheduler
 from herald.store import Store
 from herald.web import create_app
@@ -36,6 +37,7 @@ class Runtime:
     pipeline: Pipeline
     scheduler: Scheduler
     tools: ArticleTools
+    accounts: Accounts
 
 
 def make_extract_executor(settings: Settings) -> Executor:
@@ -63,8 +65,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         async with Fetcher(settings) as fetcher:
             pipeline = Pipeline(settings, store, fetcher, executor)
             tools = ArticleTools(settings, store, language_model_from(settings))
+            accounts = Accounts(settings, store, await asyncio.to_thread(resolve_secret_key, settings))
             try:
-                yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline), tools)
+                yield Runtime(settings, store, fetcher, pipeline, Scheduler(pipeline), tools, accounts)
             finally:
                 await tools.aclose()
                 # The vector index is derived from the database; saving it spares the next start a rebuild.
@@ -74,10 +77,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         store.close()
 
 
-def build_app(settings: Settings, store: Store, tools: ArticleTools) -> FastAPI:
-    """The site and the JSON API in one ASGI app, sharing the articles' AI tools. The API's OpenAPI document
-    is served at /api/v1/openapi.json."""
-    app = create_app(settings, store, tools)
+def build_app(settings: Settings, store: Store, tools: ArticleTools, accounts: Accounts) -> FastAPI:
+    """The site and the JSON API in one ASGI app, sharing the articles' AI tools and the reader accounts.
+    The API's OpenAPI document is served at /api/v1/openapi.json."""
+    app = create_app(settings, store, tools, accounts)
     api = create_api(tools)
     app.include_router(api)
     install_problem_handlers(app)  # after the site's handlers: it hands them everything outside /api/
@@ -98,7 +101,7 @@ def build_app(settings: Settings, store: Store, tools: ArticleTools) -> FastAPI:
 async def serve(runtime: Runtime, *, with_scheduler: bool) -> None:
     """Serve the site; with the scheduler, due feeds are refreshed in the same process."""
     settings = runtime.settings
-    app = build_app(settings, runtime.store, runtime.tools)
+    app = build_app(settings, runtime.store, runtime.tools, runtime.accounts)
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -90,6 +90,23 @@ class Settings:
         30.0, "Longest wait for one answer from the language model before falling back to extractive results."
     )
     llm_max_tokens: int = _setting(700, "Longest reply asked of the language model, in tokens.")
+    secret_key: str = _setting(
+        "",
+        "Signs reset links, invitations and form tokens; empty: made once into <data_dir>/secret.key. Give "
+        "every process of a site the same value.",
+    )
+    signup: str = _setting(
+        "auto",
+        "auto, email or closed. email: readers sign up through a link mailed to them (needs SMTP); closed: "
+        "accounts come from `herald users create` and invitations; auto: email when smtp_host is set.",
+    )
+    session_days: int = _setting(30, "Days a signed-in browser stays signed in.")
+    smtp_host: str = _setting("", "SMTP server for sign-up and password-reset mail; empty: no mail is sent.")
+    smtp_port: int = _setting(587, "SMTP port.")
+    smtp_username: str = _setting("", "SMTP user name, if the server wants one.")
+    smtp_password: str = _setting("", "SMTP password (never shown or logged).")
+    smtp_from: str = _setting("", "From address of the site's mail, e.g. Herald <news@example.org>.")
+    smtp_starttls: bool = _setting(True, "Upgrade the SMTP connection with STARTTLS.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -101,11 +118,17 @@ class Settings:
     def public_base_url(self) -> str:
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @property
+    def signup_by_email(self) -> bool:
+        """Readers may sign up themselves (through a mailed link); otherwise accounts are made for them."""
+        return self.signup == "email" or (self.signup == "auto" and bool(self.smtp_host))
+
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
-SECRET_SETTINGS = frozenset({"llm_api_key"})  # shown as "(set)" by `herald config`, never their value
+# Shown as "(set)" by `herald config`, never their value.
+SECRET_SETTINGS = frozenset({"llm_api_key", "smtp_password", "secret_key"})
 
 
 def setting_docs() -> list[tuple[str, str, str]]:
@@ -193,6 +216,14 @@ def load_settings(
         raise ConfigError("llm_model must name the model when llm_base_url is set")
     if settings.llm_base_url and not settings.llm_base_url.startswith(("http://", "https://")):
         raise ConfigError(f"llm_base_url must be an http(s) address, not {settings.llm_base_url!r}")
+    if settings.signup not in ("auto", "email", "closed"):
+        raise ConfigError(f"signup must be auto, email or closed, not {settings.signup!r}")
+    if settings.signup == "email" and not settings.smtp_host:
+        raise ConfigError("signup = email needs smtp_host: the sign-up link is sent by mail")
+    if settings.secret_key and len(settings.secret_key) < 32:
+        raise ConfigError("secret_key must be at least 32 characters long")
+    if settings.session_days <= 0:
+        raise ConfigError("session_days must be positive")
     if settings.llm_timeout_seconds <= 0 or settings.llm_max_tokens <= 0:
         raise ConfigError("llm_timeout_seconds and llm_max_tokens must be positive")
     if not 16 <= settings.embedding_max_tokens <= 256:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from herald.app import build_app
 from herald.config import Settings
 from herald.pipeline import ArticleTools
+from herald.pipeline.accounts import Accounts
 from herald.store import Store
 
 
@@ -17,7 +18,8 @@ def test_site_and_api_together(tmp_path: Path) -> None:
     store = Store(settings.resolved_database_url)
     try:
         tools = ArticleTools(settings, store)
-        with TestClient(build_app(settings, store, tools)) as client:
+        accounts = Accounts(settings, store, "k" * 48)
+        with TestClient(build_app(settings, store, tools, accounts)) as client:
             assert client.get("/").status_code == 200
             document = client.get("/api/v1/openapi.json").json()
             assert "/api/v1/articles/{article_id}/ask" in document["paths"]

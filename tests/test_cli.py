@@ -127,7 +127,7 @@ def test_config_never_prints_the_language_model_key(
     monkeypatch.setenv("HERALD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("HERALD_LLM_BASE_URL", "http://127.0.0.1:11434/v1")
     monkeypatch.setenv("HERALD_LLM_MODEL", "llama3.1:8b")
-    monkeypatch.setenv("HERALD_LLM_API_KEY", "sk-very-secret-value")
+    monkeypatch.setenv("HERALD_LLM_API_KEY", "sk-ZQ9xP7wK")
     assert main(["config"]) == 0
     shown = capsys.readouterr().out
-    assert "secret" not in shown and "sk-" not in shown and "(set)" in shown and "llama3.1:8b" in shown
+    assert "ZQ9xP7wK" not in shown and "sk-" not in shown and "(set)" in shown and "llama3.1:8b" in shown

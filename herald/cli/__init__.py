@@ -17,6 +17,7 @@ from rich.table import Table
 from herald.app import Runtime, open_runtime, serve
 from herald.cli._common import _settings, console, out
 from herald.cli.understanding import add_understanding_commands, understand_backlog
+from herald.cli.users import add_user_commands
 from herald.config import SECRET_SETTINGS, Settings, setting_docs
 from herald.errors import ConfigError, HeraldError
 from herald.models import RefreshReport, Source, SourceSpec
@@ -453,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("current")
     p.set_defaults(func=cmd_db)
     add_understanding_commands(sub, sources)
+    add_user_commands(sub)
     p = sub.add_parser("config", help="show the settings in force")
     p.set_defaults(func=cmd_config)
     return parser

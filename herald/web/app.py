@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,10 +12,13 @@ from starlette.staticfiles import StaticFiles
 
 from herald.config import Settings
 from herald.pipeline import ArticleTools, language_model_from
+from herald.pipeline.accounts import Accounts
 from herald.store import Store
 from herald.web import errors
+from herald.web.csrf import Csrf
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
+from herald.web.pages import accounts as account_pages
 from herald.web.pages import article, entity, home, listing, sources, story
 from herald.web.pages import tools as tool_pages
 from herald.web.pages.common import Web
@@ -23,12 +27,16 @@ from herald.web.render import STATIC_DIR, Renderer
 ROBOTS = "User-agent: *\nAllow: /\n"
 
 
-def create_app(settings: Settings, store: Store, tools: ArticleTools | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: Store, tools: ArticleTools | None = None, accounts: Accounts | None = None
+) -> FastAPI:
     """The site; the caller owns the store (opening and closing it), so this does no start-up work.
 
     ``tools`` are the articles' AI features, shared with the API when the caller builds them; without them the
     site builds its own (the embedder loads on first use, not here) and closes their language model's
-    connections when its lifespan ends."""
+    connections when its lifespan ends. ``accounts`` likewise; without it the site builds its own with the
+    site's secret key (made once into the data folder when none is configured), which also keys the account
+    forms' CSRF tokens."""
     owned = tools is None
     article_tools = (
         tools if tools is not None else ArticleTools(settings, store, language_model_from(settings))
@@ -42,6 +50,14 @@ def create_app(settings: Settings, store: Store, tools: ArticleTools | None = No
             if owned:
                 await article_tools.aclose()
 
+    # The composition root passes accounts built with the site's lasting key; an app built without them
+    # (tests, embedding) signs with the configured key or a key of its own that lives as long as it does.
+    reader_accounts = (
+        accounts
+        if accounts is not None
+        else Accounts(settings, store, settings.secret_key or secrets.token_urlsafe(48))
+    )
+    secret_key = reader_accounts.secret_key
     renderer = Renderer(settings)
     directory = Directory(store)
     web = Web(
@@ -51,6 +67,7 @@ def create_app(settings: Settings, store: Store, tools: ArticleTools | None = No
         directory=directory,
         memo=Memo(),
         tools=article_tools,
+        accounts=reader_accounts,
     )
     app = FastAPI(
         title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -58,6 +75,7 @@ def create_app(settings: Settings, store: Store, tools: ArticleTools | None = No
     app.state.web = web
     for page in (home, listing, article, tool_pages, story, entity, sources):
         app.include_router(page.router(web))
+    app.include_router(account_pages.router(web, Csrf(secret_key, settings)))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)

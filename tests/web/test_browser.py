@@ -6,12 +6,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from herald.config import Settings
+from herald.pipeline.accounts import Accounts
 from herald.store import Store
 from herald.web import create_app
 from tests.web.conftest import WIRE_TITLE, add_stories, build_newsroom
@@ -42,13 +45,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser')}/t.db")
-    # Images point at the site's own logo so the page loads nothing from outside loopback.
-    port = _free_port()
-    add_stories(build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#"))
-    config = uvicorn.Config(create_app(Settings(), store), host="127.0.0.1", port=port, log_level="warning")
+@contextmanager
+def _serving(app: FastAPI, port: int) -> Iterator[str]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -57,9 +56,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('browser')}/t.db")
+    # Images point at the site's own logo so the page loads nothing from outside loopback.
+    port = _free_port()
+    add_stories(build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#"))
+    with _serving(create_app(Settings(), store), port) as url:
+        yield url
     store.close()
 
 
@@ -155,3 +166,46 @@ def test_the_ai_panel_loads_and_answers_a_question(site: str) -> None:
             assert not [e for e in errors if "Content Security Policy" in e]
         finally:
             browser.close()
+
+
+def test_sign_in_see_the_account_and_sign_out(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    store = Store(f"sqlite:///{tmp_path}/t.db")
+    settings = Settings(data_dir=tmp_path)
+    Accounts(settings, store, "k" * 48).create_user(
+        "ada@example.org", "Ada Lovelace", "analytical engine notes"
+    )
+    try:
+        with _serving(create_app(settings, store), _free_port()) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                errors: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(url + "/")
+                page.locator(".masthead-account").click()  # not signed in: the account link leads to sign-in
+                page.wait_for_url("**/account/sign-in?next=/account")
+                page.get_by_label("Email address").fill("ada@example.org")
+                page.get_by_label("Password").fill("analytical engine notes")
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(url + "/account")
+                expect(page.locator("h1")).to_have_text("Your account")
+                assert "Ada Lovelace" in page.locator(".account-facts").inner_text()
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"the account page scrolls sideways by {overflow}px at 390px"
+                cookies = {c["name"]: c for c in page.context.cookies()}
+                assert (
+                    cookies["herald_session"]["httpOnly"] and cookies["herald_session"]["sameSite"] == "Lax"
+                )
+
+                page.get_by_role("button", name="Sign out").click()
+                page.wait_for_url(url + "/")
+                assert "herald_session" not in {c["name"] for c in page.context.cookies()}
+                page.goto(url + "/account")
+                page.wait_for_url("**/account/sign-in?next=/account")
+                assert not [e for e in errors if "Content Security Policy" in e]
+            finally:
+                browser.close()
+    finally:
+        store.close()

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from herald.config import Settings
 from herald.models import Article
 from herald.pipeline import ArticleTools
+from herald.pipeline.accounts import Accounts
 from herald.store import Store
 from herald.web.directory import Directory, Memo
 from herald.web.render import PAGE_CACHE, Renderer
@@ -41,6 +42,7 @@ class Web:
     directory: Directory
     memo: Memo
     tools: ArticleTools  # the article's AI features; only their own routes call them
+    accounts: Accounts  # readers' accounts; only the account pages call them
 
     async def page(
         self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None
