@@ -107,6 +107,18 @@ class Settings:
     smtp_password: str = _setting("", "SMTP password (never shown or logged).")
     smtp_from: str = _setting("", "From address of the site's mail, e.g. Herald <news@example.org>.")
     smtp_starttls: bool = _setting(True, "Upgrade the SMTP connection with STARTTLS.")
+    comment_hold_first: int = _setting(
+        1, "The first N comments of an account wait for a moderator before they show (0: none wait)."
+    )
+    comment_max_links: int = _setting(2, "A comment with more links than this waits for a moderator.")
+    comment_blocked_words: str = _setting(
+        "", "Comma-separated words; a comment holding one as a whole word waits for a moderator."
+    )
+    comment_posts_per_minute: int = _setting(5, "Comments one account may post in a minute.")
+    comment_posts_per_hour: int = _setting(30, "Comments one account may post in an hour.")
+    comment_posts_per_minute_per_address: int = _setting(
+        10, "Comments one client address may post in a minute, whatever the accounts."
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -222,6 +234,17 @@ def load_settings(
         raise ConfigError("signup = email needs smtp_host: the sign-up link is sent by mail")
     if settings.secret_key and len(settings.secret_key) < 32:
         raise ConfigError("secret_key must be at least 32 characters long")
+    if (
+        min(
+            settings.comment_posts_per_minute,
+            settings.comment_posts_per_hour,
+            settings.comment_posts_per_minute_per_address,
+        )
+        < 1
+    ):
+        raise ConfigError("the comment rate limits must be at least 1")
+    if settings.comment_hold_first < 0 or settings.comment_max_links < 0:
+        raise ConfigError("comment_hold_first and comment_max_links cannot be negative")
     if settings.session_days <= 0:
         raise ConfigError("session_days must be positive")
     if settings.llm_timeout_seconds <= 0 or settings.llm_max_tokens <= 0:

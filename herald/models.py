@@ -246,3 +246,41 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+COMMENT_STATES = ("visible", "held", "hidden", "deleted")
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A reader's comment on an article (``story_id`` set: on a story page), as stored. ``body_html`` is the
+    sanitised rendering of ``body_text``, made once when it was written."""
+
+    id: int
+    article_id: str | None
+    story_id: int | None
+    parent_id: int | None
+    user_id: int
+    author_name: str
+    body_text: str
+    body_html: str
+    status: str  # one of COMMENT_STATES: held waits for a moderator; hidden by one; deleted by its author
+    created_at: datetime
+    edited_at: datetime | None = None
+    hold_reason: str = ""
+    reports: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationEntry:
+    """One moderator's action, as the log shows it."""
+
+    id: int
+    moderator_id: int | None  # None once the moderator's account is deleted
+    moderator_name: str
+    action: str  # hide, restore, delete, ban, unban
+    comment_id: int | None
+    target_user_id: int | None
+    target_name: str
+    reason: str
+    at: datetime

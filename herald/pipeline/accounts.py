@@ -136,11 +136,11 @@ class Accounts:
         users = self.store.users
         since = datetime.now(UTC) - MAIL_WINDOW
         keys = [f"mailto:{address}"] + ([f"mailfrom:{client}"] if client else [])
-        if users.sign_in_failures(keys[0], since) >= MAILS_PER_ADDRESS or (
-            client and users.sign_in_failures(keys[1], since) >= MAIL_REQUESTS_PER_CLIENT
+        if users.count_events(keys[0], since) >= MAILS_PER_ADDRESS or (
+            client and users.count_events(keys[1], since) >= MAIL_REQUESTS_PER_CLIENT
         ):
             raise SignInThrottled(MAIL_THROTTLED)
-        users.record_sign_in_failure(keys)
+        users.record_events(keys)
 
     def request_sign_up(self, email: str, *, client: str = "") -> str:
         """Mail a sign-up link (or, for an address that has an account, a note saying so). The answer is the
@@ -245,15 +245,15 @@ class Accounts:
         address = normalise_email(email) or "(not an address)"
         keys = [f"email:{address}"] + ([f"addr:{client[:100]}"] if client else [])
         since = datetime.now(UTC) - THROTTLE_WINDOW
-        if users.sign_in_failures(keys[0], since) >= FAILURES_PER_ACCOUNT or (
-            client and users.sign_in_failures(keys[1], since) >= FAILURES_PER_ADDRESS
+        if users.count_events(keys[0], since) >= FAILURES_PER_ACCOUNT or (
+            client and users.count_events(keys[1], since) >= FAILURES_PER_ADDRESS
         ):
             raise SignInThrottled(THROTTLED)
         user = users.by_email(address) if "@" in address else None
         stored = users.password_hash(user.id) if user is not None else None
         # The same argon2 work for an unknown address as for a wrong password: timing says nothing.
         if not verify_password(stored or dummy_hash(), password) or user is None or stored is None:
-            users.record_sign_in_failure(keys)
+            users.record_events(keys)
             raise AccountError(WRONG_SIGN_IN)
         if user.banned:
             raise AccountError(SUSPENDED)
@@ -263,9 +263,9 @@ class Accounts:
                 raise CodeRequired("Enter the 6-digit code from your authenticator app.")
             step = accept_totp(secret or "", code, last_step=last_step)
             if step is None or not users.use_totp_step(user.id, step):
-                users.record_sign_in_failure(keys)
+                users.record_events(keys)
                 raise AccountError(WRONG_CODE)
-        users.clear_sign_in_failures(keys[0])
+        users.clear_events(keys[0])
         if needs_rehash(stored):
             users.set_password_hash(user.id, hash_password(password))
         return self._session(user, user_agent)
@@ -349,7 +349,7 @@ class Accounts:
             raise AccountError(problem)
         self.store.users.set_password_hash(user.id, hash_password(new))
         self.store.users.delete_sessions(user.id)
-        self.store.users.clear_sign_in_failures(f"email:{user.email}")
+        self.store.users.clear_events(f"email:{user.email}")
         return user
 
     # Two-factor -----------------------------------------------------------------------------------------

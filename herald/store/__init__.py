@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from herald.store.articles import ArticleStore, NewArticle, make_excerpt
+from herald.store.comments import CommentStore
 from herald.store.database import Database, downgrade, migrate, schema_revision
 from herald.store.entities import EntityStore
 from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
@@ -15,6 +16,7 @@ from herald.store.vector_index import VectorIndex
 
 __all__ = [
     "ArticleStore",
+    "CommentStore",
     "CopyCandidate",
     "Database",
     "EntityStore",
@@ -53,6 +55,7 @@ class Store:
         self.summaries = SummaryStore(self.db)
         self.stories = StoryStore(self.db, self.features, self.entities, self.summaries)
         self.users = UserStore(self.db)
+        self.comments = CommentStore(self.db)
 
     @property
     def url(self) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Dialect,
     Float,
@@ -290,13 +291,66 @@ class UserSessionRow(Base):
     user_agent: Mapped[str] = mapped_column(String(200))
 
 
-class SignInFailureRow(Base):
-    """One failed sign-in, per throttling key ("email:…", "addr:…"): counted over a recent window, so
-    password guessing slows down whichever account or address it comes from."""
+class RateEventRow(Base):
+    """One event that a rate limit counts, under its key: a failed sign-in ("email:…", "addr:…"), a mail
+    asked for ("mailto:…", "mailfrom:…"), a comment posted. Counted over a recent window, so guessing and
+    flooding slow down whichever account or address they come from."""
 
-    __tablename__ = "sign_in_failures"
+    __tablename__ = "rate_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+    __table_args__ = (Index("ix_rate_events_key_at", "key", "at"),)
+
+
+class CommentRow(Base):
+    """A reader's comment on an article or (``story_id``) on a story page. The story is a plain column, not a
+    foreign key, because stories merge; replies go with their parent, and comments with their author."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="visible")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_reason: Mapped[str] = mapped_column(String(200), default="")
+    report_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_comments_article_time", "article_id", "created_at"),
+        Index("ix_comments_story_time", "story_id", "created_at"),
+        Index("ix_comments_status_time", "status", "created_at"),
+        CheckConstraint("(article_id IS NULL) <> (story_id IS NULL)", name="ck_comments_one_target"),
+    )
+
+
+class CommentReportRow(Base):
+    """One reader's report of one comment: the key makes a second report from the same reader a no-op."""
+
+    __tablename__ = "comment_reports"
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ModerationLogRow(Base):
+    """What moderators did. Comment and target user are plain columns, not foreign keys, so the record
+    outlives what it is about; a removed moderator leaves the entry with no moderator."""
+
+    __tablename__ = "moderation_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    comment_id: Mapped[int | None] = mapped_column(Integer)
+    target_user_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from herald.errors import AccountError
 from herald.models import ROLES, User
 from herald.store.database import Database
-from herald.store.schema import SignInFailureRow, UserRow, UserSessionRow
+from herald.store.schema import RateEventRow, UserRow, UserSessionRow
 
 MAX_EMAIL_CHARS = 254
 MAX_DISPLAY_NAME_CHARS = 80
@@ -236,32 +236,30 @@ class UserStore:
                 session.execute(delete(UserSessionRow).where(UserSessionRow.expires_at <= cutoff))
             )
 
-    # Sign-in throttling ------------------------------------------------------------------------------------
+    # Rate limits: sign-in failures, mail requests ----------------------------------------------------------
 
-    def record_sign_in_failure(self, keys: Sequence[str], at: datetime | None = None) -> None:
-        """One failure for each key (the address tried, the client's address…), all at the same time."""
+    def record_events(self, keys: Sequence[str], at: datetime | None = None) -> None:
+        """One event for each key (the address tried, the client's address…), all at the same time."""
         when = at or _now()
         unique = dict.fromkeys(key[:MAX_THROTTLE_KEY_CHARS] for key in keys)
         if not unique:
             return
         with self._db.write() as session:
-            session.execute(insert(SignInFailureRow), [{"key": key, "at": when} for key in unique])
+            session.execute(insert(RateEventRow), [{"key": key, "at": when} for key in unique])
 
-    def sign_in_failures(self, key: str, since: datetime) -> int:
+    def count_events(self, key: str, since: datetime) -> int:
         query = (
             select(func.count())
-            .select_from(SignInFailureRow)
-            .where(SignInFailureRow.key == key[:MAX_THROTTLE_KEY_CHARS], SignInFailureRow.at >= since)
+            .select_from(RateEventRow)
+            .where(RateEventRow.key == key[:MAX_THROTTLE_KEY_CHARS], RateEventRow.at >= since)
         )
         with self._db.read() as session:
             return int(session.scalar(query) or 0)
 
-    def clear_sign_in_failures(self, key: str) -> None:
+    def clear_events(self, key: str) -> None:
         with self._db.write() as session:
-            session.execute(
-                delete(SignInFailureRow).where(SignInFailureRow.key == key[:MAX_THROTTLE_KEY_CHARS])
-            )
+            session.execute(delete(RateEventRow).where(RateEventRow.key == key[:MAX_THROTTLE_KEY_CHARS]))
 
-    def purge_sign_in_failures(self, before: datetime) -> int:
+    def purge_events(self, before: datetime) -> int:
         with self._db.write() as session:
-            return _rowcount(session.execute(delete(SignInFailureRow).where(SignInFailureRow.at < before)))
+            return _rowcount(session.execute(delete(RateEventRow).where(RateEventRow.at < before)))

@@ -13,13 +13,15 @@ from starlette.staticfiles import StaticFiles
 from herald.config import Settings
 from herald.pipeline import ArticleTools, language_model_from
 from herald.pipeline.accounts import Accounts
+from herald.pipeline.comments import Comments
 from herald.store import Store
 from herald.web import errors
 from herald.web.csrf import Csrf
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
 from herald.web.pages import accounts as account_pages
-from herald.web.pages import article, entity, home, listing, sources, story
+from herald.web.pages import article, entity, home, listing, moderation, sources, story
+from herald.web.pages import comments as comment_pages
 from herald.web.pages import tools as tool_pages
 from herald.web.pages.common import Web
 from herald.web.render import STATIC_DIR, Renderer
@@ -68,6 +70,7 @@ def create_app(
         memo=Memo(),
         tools=article_tools,
         accounts=reader_accounts,
+        comments=Comments(settings, store),
     )
     app = FastAPI(
         title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -75,7 +78,10 @@ def create_app(
     app.state.web = web
     for page in (home, listing, article, tool_pages, story, entity, sources):
         app.include_router(page.router(web))
-    app.include_router(account_pages.router(web, Csrf(secret_key, settings)))
+    csrf = Csrf(secret_key, settings)
+    app.include_router(account_pages.router(web, csrf))
+    app.include_router(comment_pages.router(web, csrf))
+    app.include_router(moderation.router(web, csrf))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 import herald.store.users
 from herald.errors import AccountError
 from herald.store import Store
-from herald.store.schema import SignInFailureRow, UserRow, UserSessionRow
+from herald.store.schema import RateEventRow, UserRow, UserSessionRow
 from herald.store.users import UserStore
 
 HOUR = timedelta(hours=1)
@@ -244,37 +244,37 @@ def test_sign_in_failures_count_by_key_and_window(store: Store, users: UserStore
     t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
     email, addr = "email:ada@example.org", "addr:192.0.2.1"
     for minutes in (0, 5, 10):
-        users.record_sign_in_failure([email, addr], at=t0 + timedelta(minutes=minutes))
-    users.record_sign_in_failure(["addr:192.0.2.2"], at=t0 + timedelta(minutes=10))
-    users.record_sign_in_failure([], at=t0)  # nothing to record, no error
-    assert users.sign_in_failures(email, since=t0) == 3
-    assert users.sign_in_failures(email, since=t0 + timedelta(minutes=5)) == 2  # the window's start counts
-    assert users.sign_in_failures(addr, since=t0 + timedelta(minutes=11)) == 0
-    assert users.sign_in_failures("addr:192.0.2.2", since=t0) == 1
-    assert users.sign_in_failures("email:bob@example.org", since=t0) == 0
+        users.record_events([email, addr], at=t0 + timedelta(minutes=minutes))
+    users.record_events(["addr:192.0.2.2"], at=t0 + timedelta(minutes=10))
+    users.record_events([], at=t0)  # nothing to record, no error
+    assert users.count_events(email, since=t0) == 3
+    assert users.count_events(email, since=t0 + timedelta(minutes=5)) == 2  # the window's start counts
+    assert users.count_events(addr, since=t0 + timedelta(minutes=11)) == 0
+    assert users.count_events("addr:192.0.2.2", since=t0) == 1
+    assert users.count_events("email:bob@example.org", since=t0) == 0
 
-    users.clear_sign_in_failures(email)  # a successful sign-in forgets the account's failures…
-    assert users.sign_in_failures(email, since=t0) == 0
-    assert users.sign_in_failures(addr, since=t0) == 3  # …not the address's
+    users.clear_events(email)  # a successful sign-in forgets the account's failures…
+    assert users.count_events(email, since=t0) == 0
+    assert users.count_events(addr, since=t0) == 3  # …not the address's
 
     recent = datetime.now(UTC)
-    users.record_sign_in_failure([addr])  # without a time: now, aware UTC
-    assert users.sign_in_failures(addr, since=recent - timedelta(minutes=1)) == 1
+    users.record_events([addr])  # without a time: now, aware UTC
+    assert users.count_events(addr, since=recent - timedelta(minutes=1)) == 1
     with store.db.read() as session:
-        newest = session.scalar(select(func.max(SignInFailureRow.at)))
+        newest = session.scalar(select(func.max(RateEventRow.at)))
         assert newest is not None and newest.tzinfo is not None
 
-    assert users.purge_sign_in_failures(before=t0 + timedelta(minutes=10)) == 2  # addr at 0 and 5
-    assert users.sign_in_failures(addr, since=t0) == 2
-    assert users.sign_in_failures("addr:192.0.2.2", since=t0) == 1
+    assert users.purge_events(before=t0 + timedelta(minutes=10)) == 2  # addr at 0 and 5
+    assert users.count_events(addr, since=t0) == 2
+    assert users.count_events("addr:192.0.2.2", since=t0) == 1
 
 
 def test_long_throttle_keys_are_cut(users: UserStore) -> None:
     long_key = "email:" + "a" * 400 + "@example.org"
     at = datetime(2026, 12, 1, tzinfo=UTC)
-    users.record_sign_in_failure([long_key, long_key[:300] + "different tail"], at=at)
+    users.record_events([long_key, long_key[:300] + "different tail"], at=at)
     # both keys cut to the same 300 characters: one row, found by either form
-    assert users.sign_in_failures(long_key, since=at) == 1
-    assert users.sign_in_failures(long_key[:300], since=at) == 1
-    users.clear_sign_in_failures(long_key)
-    assert users.sign_in_failures(long_key, since=at) == 0
+    assert users.count_events(long_key, since=at) == 1
+    assert users.count_events(long_key[:300], since=at) == 1
+    users.clear_events(long_key)
+    assert users.count_events(long_key, since=at) == 0

@@ -209,3 +209,53 @@ def test_sign_in_see_the_account_and_sign_out(tmp_path: Path) -> None:
                 browser.close()
     finally:
         store.close()
+
+
+def test_the_comments_load_and_a_comment_is_posted(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    store = Store(f"sqlite:///{tmp_path}/t.db")
+    settings = Settings(data_dir=tmp_path, comment_hold_first=0)
+    port = _free_port()
+    room = build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
+    Accounts(settings, store, "k" * 48).create_user(
+        "ada@example.org", "Ada Lovelace", "analytical engine notes"
+    )
+    article = room.articles[0]
+    try:
+        with _serving(create_app(settings, store), port) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                errors: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(f"{url}/article/{article}")
+                section = page.locator("#comments")
+                section.scroll_into_view_if_needed()
+                # signed out: the thread loads with a way to sign in that comes back here
+                expect(section.locator(".comments-empty")).to_have_text(
+                    "No comments yet. Start the conversation."
+                )
+                section.get_by_role("link", name="Sign in to comment").click()
+                page.wait_for_url("**/account/sign-in**")  # a glob: "?" would stand for any character
+                page.get_by_label("Email address").fill("ada@example.org")
+                page.get_by_label("Password").fill("analytical engine notes")
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(f"{url}/article/{article}#comments")
+
+                form = page.locator("#comments .comment-compose")
+                expect(form).to_be_visible(timeout=10_000)
+                form.locator("textarea").fill("The timetable is out: **at last**.")
+                form.get_by_role("button", name="Post comment").click()
+                page.wait_for_url(f"{url}/article/{article}#comment-*")
+                posted = page.locator("#comments .comment-text").first
+                expect(posted).to_contain_text("The timetable is out: at last.")
+                assert posted.locator("strong").inner_text() == "at last"
+                expect(page.locator("#comments .comments-title")).to_have_text("1 comment")
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"the comments scroll sideways by {overflow}px at 390px"
+                assert not [e for e in errors if "Content Security Policy" in e]
+            finally:
+                browser.close()
+    finally:
+        store.close()

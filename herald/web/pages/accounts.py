@@ -10,22 +10,19 @@ pages, and never says more than it does about whether an address has an account.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from herald.errors import AccountError, CodeRequired, SignInThrottled
 from herald.models import User
 from herald.pipeline.accounts import BAD_EMAIL, BAD_LINK, CHECK_INBOX, SIGN_UP_CLOSED, WRONG_CODE
-from herald.web.csrf import Csrf, FormRefused
+from herald.web.csrf import Csrf
 from herald.web.pages.common import Web
-from herald.web.session import clear_session, sent_session_cookie, session_token, set_session
+from herald.web.viewers import Form, Handle, Show, Viewers, Visit
 
 NO_STORE = "no-store"
 HOME = "/account"
@@ -49,8 +46,6 @@ DONE = {
     "two-factor-off": "Two-factor sign-in is off.",
     "welcome": "Welcome! Your account is ready, and you are signed in.",
 }
-
-Form = dict[str, str]
 
 
 def local_path(value: str | None) -> str:
@@ -93,133 +88,26 @@ async def _attempt(work: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple
         return None, str(exc)
 
 
-@dataclass(frozen=True, slots=True)
-class _Visit:
-    """Who is asking: the session the browser named (if it is live) and the CSRF cookie for its forms."""
-
-    request: Request
-    token: str | None
-    user: User | None
-    nav: list[str]
-    csrf_cookie: str
-    csrf_is_new: bool
-
-    @property
-    def client(self) -> str:
-        return self.request.client.host if self.request.client else ""
-
-    @property
-    def user_agent(self) -> str:
-        return self.request.headers.get("user-agent", "")[:200]
-
-    @property
-    def link_token(self) -> str | None:
-        token = str(self.request.path_params.get("token", ""))
-        return token if 0 < len(token) <= MAX_LINK_TOKEN else None
-
-
-Show = Callable[[_Visit], Awaitable[Response]]
-Handle = Callable[[_Visit, Form], Awaitable[Response]]
-
-
-class _Pages:
-    """What every answer needs: who is asking, the form once it is safe to read, rendering, and cookies."""
-
-    def __init__(self, web: Web, csrf: Csrf) -> None:
-        self.web = web
-        self.csrf = csrf
-
-    async def visit(self, request: Request) -> _Visit:
-        token = session_token(request)
-
-        def look() -> tuple[User | None, list[str]]:
-            return self.web.accounts.user_for_session(token), self.web.directory.nav_sections()
-
-        user, nav = await run_in_threadpool(look)
-        cookie = self.csrf.cookie_value(request)
-        return _Visit(request, token, user, nav, cookie or Csrf.new_value(), cookie is None)
-
-    def get(self, show: Show) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            return await show(await self.visit(request))
-
-        return endpoint
-
-    def post(self, handle: Handle) -> Callable[[Request], Awaitable[Response]]:
-        """``handle`` sees the form only once it has passed the size, parsing and CSRF checks."""
-
-        async def endpoint(request: Request) -> Response:
-            visit = await self.visit(request)
-            try:
-                form = await self.csrf.read_form(request)
-            except FormRefused as refused:
-                return self.message(visit, refused.title, refused.message, status=refused.status)
-            return await handle(visit, form)
-
-        return endpoint
-
-    def render(
-        self, visit: _Visit, template: str, *, status: int = 200, signed_out: bool = False, **context: Any
-    ) -> Response:
-        response = self.web.renderer.page(
-            template,
-            status=status,
-            cache=NO_STORE,
-            nav_sections=visit.nav,
-            current="account",
-            csrf_token=self.csrf.token(visit.csrf_cookie),
-            **context,
-        )
-        return self.finish(visit, response, signed_out=signed_out)
-
-    def message(self, visit: _Visit, title: str, text: str, *, status: int = 200, **context: Any) -> Response:
-        context.setdefault("link", None)
-        return self.render(
-            visit,
-            "account_message.html",
-            status=status,
-            title=title,
-            message=text,
-            failed=status >= 400,
-            **context,
-        )
-
-    def bad_link(self, visit: _Visit) -> Response:
-        return self.message(visit, "This link does not work", BAD_LINK, status=400)
-
-    def redirect(
-        self, visit: _Visit, location: str, *, new_session: str | None = None, signed_out: bool = False
-    ) -> Response:
-        response = RedirectResponse(location, status_code=303, headers={"Cache-Control": NO_STORE})
-        return self.finish(visit, response, new_session=new_session, signed_out=signed_out)
-
-    def to_sign_in(self, visit: _Visit) -> Response:
-        """Back to the page after signing in (a form's address is no page: its account page instead)."""
-        back = visit.request.url.path if visit.request.method == "GET" else HOME
-        return self.redirect(visit, "/account/sign-in?next=" + quote(back, safe="/"))
-
-    def finish(
-        self, visit: _Visit, response: Response, *, new_session: str | None = None, signed_out: bool = False
-    ) -> Response:
-        """The session cookie only ever from a token the service just made; a cookie naming no live session
-        is cleared; the CSRF cookie set when missing and replaced whenever who is signed in changes."""
-        settings = self.web.settings
-        if new_session is not None:
-            set_session(response, new_session, settings)
-        elif signed_out or (visit.user is None and sent_session_cookie(visit.request)):
-            clear_session(response, settings)
-        if new_session is not None or signed_out:
-            self.csrf.set_cookie(response, Csrf.new_value())
-        elif visit.csrf_is_new:
-            self.csrf.set_cookie(response, visit.csrf_cookie)
-        return response
+def _link_token(visit: Visit) -> str | None:
+    """The token of a welcome or reset link, from the page's address; one far too long is not ours."""
+    token = str(visit.request.path_params.get("token", ""))
+    return token if 0 < len(token) <= MAX_LINK_TOKEN else None
 
 
 def router(web: Web, csrf: Csrf) -> APIRouter:
-    pages = _Pages(web, csrf)
+    pages = Viewers(
+        web, csrf, cache=NO_STORE, message_template="account_message.html", current="account", signs_in=True
+    )
     accounts = web.accounts
 
-    async def start_session(visit: _Visit, token: str, target: str) -> Response:
+    def to_sign_in(visit: Visit) -> Response:
+        """Back to the page after signing in (a form's address is no page: its account page instead)."""
+        return pages.to_sign_in(visit, visit.request.url.path if visit.request.method == "GET" else HOME)
+
+    def bad_link(visit: Visit) -> Response:
+        return pages.message(visit, "This link does not work", BAD_LINK, status=400)
+
+    async def start_session(visit: Visit, token: str, target: str) -> Response:
         """Whatever session the browser named before (perhaps one planted in it) ends; the new one begins."""
         if visit.token is not None and visit.token != token:
             await run_in_threadpool(accounts.sign_out, visit.token)
@@ -227,15 +115,15 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     # Signing in and out
 
-    def sign_in_page(visit: _Visit, *, status: int = 200, **context: Any) -> Response:
+    def sign_in_page(visit: Visit, *, status: int = 200, **context: Any) -> Response:
         next_path = local_path(visit.request.query_params.get("next"))
         defaults: dict[str, Any] = {"email": "", "error": "", "code_needed": False, "next_path": next_path}
         return pages.render(visit, "account_sign_in.html", status=status, **(defaults | context))
 
-    async def sign_in_form(visit: _Visit) -> Response:
+    async def sign_in_form(visit: Visit) -> Response:
         return sign_in_page(visit)
 
-    async def sign_in(visit: _Visit, form: Form) -> Response:
+    async def sign_in(visit: Visit, form: Form) -> Response:
         values, problem = _take(form, "email", "password", "code")
         target = local_path(form.get("next"))
         status, code_needed = 400, False
@@ -264,23 +152,23 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             code_needed=code_needed,
         )
 
-    async def sign_out(visit: _Visit, _form: Form) -> Response:
+    async def sign_out(visit: Visit, _form: Form) -> Response:
         await run_in_threadpool(accounts.sign_out, visit.token)
         return pages.redirect(visit, "/", signed_out=True)
 
     # The account page: the password and two-factor forms
 
-    def account_page(visit: _Visit, user: User, *, status: int = 200, **context: Any) -> Response:
+    def account_page(visit: Visit, user: User, *, status: int = 200, **context: Any) -> Response:
         done = DONE.get(visit.request.query_params.get("done", ""), "") if status == 200 else ""
         defaults: dict[str, Any] = {"done": done, "password_error": "", "two_factor_error": ""}
         return pages.render(visit, "account_page.html", status=status, user=user, **(defaults | context))
 
-    async def account(visit: _Visit) -> Response:
-        return pages.to_sign_in(visit) if visit.user is None else account_page(visit, visit.user)
+    async def account(visit: Visit) -> Response:
+        return to_sign_in(visit) if visit.user is None else account_page(visit, visit.user)
 
-    async def change_password(visit: _Visit, form: Form) -> Response:
+    async def change_password(visit: Visit, form: Form) -> Response:
         if visit.user is None:
-            return pages.to_sign_in(visit)
+            return to_sign_in(visit)
         values, problem = _take(form, "current", "new", "repeat", twice=("new", "repeat"))
         if not problem:
             _, problem = await _attempt(
@@ -290,9 +178,9 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
                 return pages.redirect(visit, HOME + "?done=password")
         return account_page(visit, visit.user, status=400, password_error=problem)
 
-    async def two_factor_off(visit: _Visit, form: Form) -> Response:
+    async def two_factor_off(visit: Visit, form: Form) -> Response:
         if visit.user is None:
-            return pages.to_sign_in(visit)
+            return to_sign_in(visit)
         values, problem = _take(form, "password")
         if not problem:
             _, problem = await _attempt(accounts.disable_two_factor, visit.user, values["password"])
@@ -302,7 +190,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     # Turning two-factor sign-in on
 
-    async def setup_page(visit: _Visit, user: User, *, status: int = 200, error: str = "") -> Response:
+    async def setup_page(visit: Visit, user: User, *, status: int = 200, error: str = "") -> Response:
         """A new secret and its QR code; the secret comes back to us inside a signed, expiring token bound to
         this account, so nothing the browser returns is trusted as a secret of its own."""
         setup = await run_in_threadpool(accounts.begin_two_factor, user)
@@ -317,15 +205,15 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             error=error,
         )
 
-    async def two_factor(visit: _Visit) -> Response:
+    async def two_factor(visit: Visit) -> Response:
         if visit.user is None:
-            return pages.to_sign_in(visit)
+            return to_sign_in(visit)
         return pages.redirect(visit, HOME) if visit.user.totp_enabled else await setup_page(visit, visit.user)
 
-    async def two_factor_on(visit: _Visit, form: Form) -> Response:
+    async def two_factor_on(visit: Visit, form: Form) -> Response:
         user = visit.user
         if user is None or user.totp_enabled:
-            return pages.to_sign_in(visit) if user is None else pages.redirect(visit, HOME)
+            return to_sign_in(visit) if user is None else pages.redirect(visit, HOME)
         values, problem = _take(form, "code", "setup")
         data = accounts.tokens.read(SETUP_PURPOSE, values["setup"], max_age_seconds=SETUP_SECONDS)
         secret = data.get("secret") if data is not None and data.get("user") == user.id else None
@@ -348,15 +236,15 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     # Signing up: asking for a link, then the link
 
-    def sign_up_page(visit: _Visit, *, status: int = 200, email: str = "", error: str = "") -> Response:
+    def sign_up_page(visit: Visit, *, status: int = 200, email: str = "", error: str = "") -> Response:
         if not web.settings.signup_by_email:
             return pages.message(visit, "Sign up", SIGN_UP_CLOSED)
         return pages.render(visit, "account_sign_up.html", status=status, email=email, error=error)
 
-    async def sign_up_form(visit: _Visit) -> Response:
+    async def sign_up_form(visit: Visit) -> Response:
         return sign_up_page(visit)
 
-    async def sign_up(visit: _Visit, form: Form) -> Response:
+    async def sign_up(visit: Visit, form: Form) -> Response:
         if not web.settings.signup_by_email:
             return sign_up_page(visit)
         values, problem = _take(form, "email")
@@ -371,27 +259,28 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         return sign_up_page(visit, status=400, email=values["email"], error=problem)
 
     def welcome_page(
-        visit: _Visit, email: str, *, status: int = 200, name: str = "", error: str = ""
+        visit: Visit, email: str, *, status: int = 200, name: str = "", error: str = ""
     ) -> Response:
         return pages.render(visit, "account_welcome.html", status=status, email=email, name=name, error=error)
 
-    async def welcome_email(visit: _Visit) -> str | None:
-        token = visit.link_token
+    async def welcome_email(visit: Visit) -> str | None:
+        token = _link_token(visit)
         return None if token is None else await run_in_threadpool(accounts.welcome_email, token)
 
-    async def welcome_form(visit: _Visit) -> Response:
+    async def welcome_form(visit: Visit) -> Response:
         email = await welcome_email(visit)
-        return pages.bad_link(visit) if email is None else welcome_page(visit, email)
+        return bad_link(visit) if email is None else welcome_page(visit, email)
 
-    async def welcome(visit: _Visit, form: Form) -> Response:
+    async def welcome(visit: Visit, form: Form) -> Response:
+        token = _link_token(visit)
         email = await welcome_email(visit)
-        if email is None or visit.link_token is None:
-            return pages.bad_link(visit)
+        if email is None or token is None:
+            return bad_link(visit)
         values, problem = _take(form, "name", "password", "repeat", twice=("password", "repeat"))
         if not problem:
             signed, problem = await _attempt(
                 accounts.complete_sign_up,
-                visit.link_token,
+                token,
                 values["name"],
                 values["password"],
                 user_agent=visit.user_agent,
@@ -399,18 +288,18 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             if signed is not None:
                 return await start_session(visit, signed.session_token, HOME + "?done=welcome")
             if problem == BAD_LINK:
-                return pages.bad_link(visit)
+                return bad_link(visit)
         return welcome_page(visit, email, status=400, name=values["name"], error=problem)
 
     # Forgotten passwords: asking for a link, then the link
 
-    def reset_page(visit: _Visit, *, status: int = 200, email: str = "", error: str = "") -> Response:
+    def reset_page(visit: Visit, *, status: int = 200, email: str = "", error: str = "") -> Response:
         return pages.render(visit, "account_reset.html", status=status, email=email, error=error)
 
-    async def reset_form(visit: _Visit) -> Response:
+    async def reset_form(visit: Visit) -> Response:
         return reset_page(visit)
 
-    async def request_reset(visit: _Visit, form: Form) -> Response:
+    async def request_reset(visit: Visit, form: Form) -> Response:
         values, problem = _take(form, "email")
         if not problem:
             _, problem = await _attempt(
@@ -422,24 +311,24 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
                 return pages.message(visit, "Check your inbox", CHECK_INBOX)
         return reset_page(visit, status=400, email=values["email"], error=problem)
 
-    async def reset_user(visit: _Visit) -> User | None:
-        token = visit.link_token
+    async def reset_user(visit: Visit) -> User | None:
+        token = _link_token(visit)
         return None if token is None else await run_in_threadpool(accounts.reset_user, token)
 
-    def new_password_page(visit: _Visit, user: User, *, status: int = 200, error: str = "") -> Response:
+    def new_password_page(visit: Visit, user: User, *, status: int = 200, error: str = "") -> Response:
         return pages.render(visit, "account_new_password.html", status=status, email=user.email, error=error)
 
-    async def new_password_form(visit: _Visit) -> Response:
+    async def new_password_form(visit: Visit) -> Response:
         user = await reset_user(visit)
-        return pages.bad_link(visit) if user is None else new_password_page(visit, user)
+        return bad_link(visit) if user is None else new_password_page(visit, user)
 
-    async def new_password(visit: _Visit, form: Form) -> Response:
+    async def new_password(visit: Visit, form: Form) -> Response:
         user = await reset_user(visit)
         if user is None:
-            return pages.bad_link(visit)
+            return bad_link(visit)
         values, problem = _take(form, "new", "repeat", twice=("new", "repeat"))
         if not problem:
-            _, problem = await _attempt(accounts.reset_password, visit.link_token, values["new"])
+            _, problem = await _attempt(accounts.reset_password, _link_token(visit), values["new"])
             if not problem:
                 # the reset ended every session of the account, this browser's too if it had one
                 mine = visit.user is not None and visit.user.id == user.id
@@ -451,7 +340,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
                     signed_out=mine,
                 )
             if problem == BAD_LINK:
-                return pages.bad_link(visit)
+                return bad_link(visit)
         return new_password_page(visit, user, status=400, error=problem)
 
     routes = APIRouter()

@@ -76,6 +76,7 @@ def router(web: Web) -> APIRouter:
                 "story": view.story if view is not None else None,
                 "on_story": on_story,
                 "slugs": web.slugs_for(shown),
+                "comment_counts": web.comments.counts([a.id for a in (*related, *more)]),
                 "page_url": page_url,
                 "json_ld": json_for_script(news_article_ld(found, page_url=page_url)),
             }

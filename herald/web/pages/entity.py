@@ -47,6 +47,7 @@ def router(web: Web) -> APIRouter:
                 "stories": web.store.stories.for_entity(key, ENTITY_STORIES),
                 "articles": articles,
                 "slugs": web.slugs_for(articles),
+                "comment_counts": web.comments.counts([a.id for a in articles]),
                 "page_url": web.settings.public_base_url + entity_path(found.key),
             }
 

@@ -134,7 +134,13 @@ def router(web: Web) -> APIRouter:
                 shown.add(teasers)
         every = [a for t in top for a in (t.lead, *t.outlets)]
         every.extend(t.article for g in groups for t in (g.lead, *g.others))
-        return {"top": top, "groups": groups, "slugs": web.slugs_for(every)}
+        return {
+            "top": top,
+            "groups": groups,
+            "slugs": web.slugs_for(every),
+            # the same for every reader, like the rest of this page
+            "comment_counts": web.comments.counts([a.id for a in every]),
+        }
 
     @routes.get("/", response_class=HTMLResponse)
     async def home() -> HTMLResponse:

@@ -28,6 +28,7 @@ def router(web: Web) -> APIRouter:
                 "page": page,
                 "paging": before is not None,
                 "slugs": web.slugs_for(page.articles),
+                "comment_counts": web.comments.counts([a.id for a in page.articles]),
             }
 
         return await web.page("listing.html", load, current="latest")
@@ -46,6 +47,7 @@ def router(web: Web) -> APIRouter:
                 "page": page,
                 "paging": before is not None,
                 "slugs": web.slugs_for(page.articles),
+                "comment_counts": web.comments.counts([a.id for a in page.articles]),
             }
 
         return await web.page("listing.html", load, current=name)
@@ -65,6 +67,7 @@ def router(web: Web) -> APIRouter:
                 "page": page,
                 "paging": before is not None,
                 "slugs": {found.id: found.slug},
+                "comment_counts": web.comments.counts([a.id for a in page.articles]),
             }
 
         return await web.page("publisher.html", load)

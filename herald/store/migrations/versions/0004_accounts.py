@@ -54,21 +54,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_user_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
-        "sign_in_failures",
+        "rate_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("at", herald.store.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_failures")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rate_events")),
     )
-    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
-        batch_op.create_index("ix_sign_in_failures_key_at", ["key", "at"], unique=False)
+    with op.batch_alter_table("rate_events", schema=None) as batch_op:
+        batch_op.create_index("ix_rate_events_key_at", ["key", "at"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
-        batch_op.drop_index("ix_sign_in_failures_key_at")
+    with op.batch_alter_table("rate_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_rate_events_key_at")
 
-    op.drop_table("sign_in_failures")
+    op.drop_table("rate_events")
     with op.batch_alter_table("user_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_user_sessions_expires_at"))
