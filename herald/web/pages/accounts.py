@@ -96,7 +96,7 @@ def _link_token(visit: Visit) -> str | None:
 
 def router(web: Web, csrf: Csrf) -> APIRouter:
     pages = Viewers(
-        web, csrf, cache=NO_STORE, message_template="account_message.html", current="account", signs_in=True
+        web, csrf, cache=NO_STORE, message_template="message.html", current="account", signs_in=True
     )
     accounts = web.accounts
 

@@ -86,7 +86,7 @@ class Draft:
 def comment_viewers(web: Web, csrf: Csrf) -> Viewers:
     """The comment pages' and the moderators' answers: private to one viewer, and forms only for a reader
     who is signed in (signing in and out is the account pages' business)."""
-    return Viewers(web, csrf, cache=PRIVATE, message_template="comments_message.html")
+    return Viewers(web, csrf, cache=PRIVATE, message_template="message.html")
 
 
 def parse_id(value: str | None) -> int | None:
