@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/ask.py
 	$(BIN)/python bench/panel.py
+	$(BIN)/python bench/comments.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
