@@ -284,3 +284,18 @@ class ModerationEntry:
     target_name: str
     reason: str
     at: datetime
+
+
+FOLLOW_KINDS = ("publisher", "story", "entity", "section")
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """Something a reader follows (or mutes): a publisher (key: its id), a story (its id), a person, place or
+    organisation (its entity key) or a section (its name)."""
+
+    kind: str  # one of FOLLOW_KINDS
+    key: str
+    label: str  # what to call it: "The Harbour Courier", "North Korea", "Business"
+    muted: bool
+    created_at: datetime

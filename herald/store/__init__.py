@@ -8,6 +8,7 @@ from herald.store.database import Database, downgrade, migrate, schema_revision
 from herald.store.entities import EntityStore
 from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
 from herald.store.publishers import PublisherStore, slugify
+from herald.store.reading import ReadingStore
 from herald.store.sources import SourceStore
 from herald.store.stories import Placement, PlacementResult, StoryStore
 from herald.store.summaries import SummaryStore
@@ -26,6 +27,7 @@ __all__ = [
     "Placement",
     "PlacementResult",
     "PublisherStore",
+    "ReadingStore",
     "SourceStore",
     "Store",
     "StoryStore",
@@ -56,6 +58,7 @@ class Store:
         self.stories = StoryStore(self.db, self.features, self.entities, self.summaries)
         self.users = UserStore(self.db)
         self.comments = CommentStore(self.db)
+        self.reading = ReadingStore(self.db)
 
     @property
     def url(self) -> str:

@@ -91,6 +91,11 @@ class PublisherStore:
             n = session.scalar(select(func.count()).where(ArticleRow.publisher_id == row.id)) or 0
             return to_publisher(row, n)
 
+    def get(self, publisher_id: int) -> Publisher | None:
+        with self._db.read() as session:
+            row = session.get(PublisherRow, publisher_id)
+            return to_publisher(row, 0) if row is not None else None
+
     def update(
         self, publisher_id: int, *, favicon_url: str | None = None, home_url: str | None = None
     ) -> None:

@@ -354,3 +354,51 @@ class ModerationLogRow(Base):
     target_user_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SavedArticleRow(Base):
+    """An article on a reader's reading list. The article's index makes removing an article cheap."""
+
+    __tablename__ = "saved_articles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_saved_articles_user_time", "user_id", "saved_at"),)
+
+
+class ReadingHistoryRow(Base):
+    """The last time a reader opened an article: one row per article, so reading it again moves it up."""
+
+    __tablename__ = "reading_history"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_reading_history_user_time", "user_id", "read_at"),)
+
+
+class FollowRow(Base):
+    """A publisher, story, entity or section a reader follows or (``muted``) never wants to see. Keys are
+    text whatever the kind, and not foreign keys: stories merge and entities are rebuilt, and a follow
+    outliving what it names only stops matching."""
+
+    __tablename__ = "follows"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReaderVisitRow(Base):
+    """When a reader last looked at their own page, so it can say what moved since."""
+
+    __tablename__ = "reader_visits"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from herald.config import Settings
 from herald.pipeline import ArticleTools, language_model_from
 from herald.pipeline.accounts import Accounts
 from herald.pipeline.comments import Comments
+from herald.pipeline.reading import Reading
 from herald.store import Store
 from herald.web import errors
 from herald.web.csrf import Csrf
@@ -22,6 +23,7 @@ from herald.web.headers import HeadersMiddleware
 from herald.web.pages import accounts as account_pages
 from herald.web.pages import article, entity, home, listing, moderation, sources, story
 from herald.web.pages import comments as comment_pages
+from herald.web.pages import reading as reading_pages
 from herald.web.pages import tools as tool_pages
 from herald.web.pages.common import Web
 from herald.web.render import STATIC_DIR, Renderer
@@ -71,6 +73,7 @@ def create_app(
         tools=article_tools,
         accounts=reader_accounts,
         comments=Comments(settings, store),
+        reading=Reading(settings, store),
     )
     app = FastAPI(
         title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -82,6 +85,7 @@ def create_app(
     app.include_router(account_pages.router(web, csrf))
     app.include_router(comment_pages.router(web, csrf))
     app.include_router(moderation.router(web, csrf))
+    app.include_router(reading_pages.router(web, csrf))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)

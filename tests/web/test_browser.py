@@ -259,3 +259,53 @@ def test_the_comments_load_and_a_comment_is_posted(tmp_path: Path) -> None:
                 browser.close()
     finally:
         store.close()
+
+
+def test_the_reader_bar_saves_an_article_to_the_reading_list(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    store = Store(f"sqlite:///{tmp_path}/t.db")
+    settings = Settings(data_dir=tmp_path)
+    port = _free_port()
+    room = build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
+    Accounts(settings, store, "k" * 48).create_user(
+        "ada@example.org", "Ada Lovelace", "analytical engine notes"
+    )
+    article = room.articles[0]
+    try:
+        with _serving(create_app(settings, store), port) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                errors: list[str] = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(f"{url}/article/{article}")
+                title = page.locator("h1").inner_text()
+                bar = page.locator("#you")
+                # signed out: the bar loads with a way to sign in that comes back to the article
+                bar.get_by_role("link", name="Sign in").click()
+                page.wait_for_url("**/account/sign-in**")
+                page.get_by_label("Email address").fill("ada@example.org")
+                page.get_by_label("Password").fill("analytical engine notes")
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(f"{url}/article/{article}")
+
+                save = bar.get_by_role("button", name="Save this article for later")
+                expect(save).to_be_visible(timeout=10_000)
+                save.click()
+                page.wait_for_url(f"{url}/article/{article}")
+                expect(bar.locator(".reader-saved")).to_contain_text("Saved", timeout=10_000)
+                bar.locator(".reader-follow > summary").click()  # the list of what can be followed opens
+                expect(bar.get_by_role("button", name="Follow The Harbour Courier")).to_be_visible()
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"the reader bar scrolls sideways by {overflow}px at 390px"
+
+                bar.get_by_role("link", name="your list").click()
+                page.wait_for_url(f"{url}/account/saved")
+                expect(page.locator("h1")).to_have_text("Saved articles")
+                expect(page.locator(".card-title").first).to_have_text(title)
+                assert not [e for e in errors if "Content Security Policy" in e]
+            finally:
+                browser.close()
+    finally:
+        store.close()

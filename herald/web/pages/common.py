@@ -17,6 +17,7 @@ from herald.models import Article
 from herald.pipeline import ArticleTools
 from herald.pipeline.accounts import Accounts
 from herald.pipeline.comments import Comments
+from herald.pipeline.reading import Reading
 from herald.store import Store
 from herald.web.directory import Directory, Memo
 from herald.web.render import PAGE_CACHE, Renderer
@@ -45,6 +46,7 @@ class Web:
     tools: ArticleTools  # the article's AI features; only their own routes call them
     accounts: Accounts  # readers' accounts; only the account pages call them
     comments: Comments  # readers' comments; threads only on their own routes, counts on the cards
+    reading: Reading  # a reader's saved articles, history and follows; only the reader's own routes call it
 
     async def page(
         self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None
