@@ -133,10 +133,19 @@ class Reading:
         follows = [f for f in reading.follows(user.id) if not f.muted]
         last_visit = reading.touch_visit(user.id, now) if touch else None
         candidates = reading.for_you_candidates(user.id, now - timedelta(days=FOR_YOU_DAYS))
-        items = sorted(
+        ranked = sorted(
             (_ranked(article, matches, now) for article, matches in candidates),
             key=lambda item: (-item.score, item.article.id),
-        )[:FOR_YOU_COUNT]
+        )
+        # One telling of a wire text: its reprints all match when its origin is muted or not a candidate.
+        texts: set[str] = set()
+        items = []
+        for item in ranked:
+            text = item.article.copy_of or item.article.id
+            if text not in texts:
+                texts.add(text)
+                items.append(item)
+        items = items[:FOR_YOU_COUNT]
         news: tuple[StoryNews, ...] = ()
         if last_visit is not None:
             news = tuple(

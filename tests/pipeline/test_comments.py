@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from herald.config import Settings
-from herald.models import ExtractedArticle, SourceSpec, User
+from herald.models import SourceSpec, User
 from herald.pipeline.comments import (
     BANNED,
     NOT_A_MODERATOR,
@@ -19,7 +19,8 @@ from herald.pipeline.comments import (
     CommentError,
     Comments,
 )
-from herald.store import NewArticle, Store
+from herald.store import Store
+from tests.store.builders import save_article
 
 PASSWORD_HASH = "not-a-real-hash"
 
@@ -33,22 +34,10 @@ def store(database_url: str) -> Iterator[Store]:
 
 def article(store: Store, n: int = 1) -> str:
     source, _ = store.sources.add(SourceSpec(feed_url=f"http://p{n}.example/feed", publisher=f"Paper {n}"))
-    article_id = f"{n:032x}"
-    store.articles.save(
-        NewArticle(
-            id=article_id,
-            canonical_url=f"https://news.example/{n}",
-            url=f"https://news.example/{n}",
-            extracted=ExtractedArticle(
-                title=f"Headline {n}", paragraphs=("Text.",), canonical_url=None, published=datetime.now(UTC)
-            ),
-            publisher_id=source.publisher_id,
-            source_id=source.id,
-            fetched_at=datetime.now(UTC),
-            content_hash=article_id,
-        )
+    now = datetime.now(UTC)
+    return save_article(
+        store, n, publisher_id=source.publisher_id, source_id=source.id, published=now, text="Text."
     )
-    return article_id
 
 
 def user(store: Store, name: str, role: str = "reader") -> User:

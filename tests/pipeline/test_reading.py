@@ -12,9 +12,10 @@ import pytest
 
 from herald.config import Settings
 from herald.errors import AccountError
-from herald.models import ArticleSignal, EntityRef, ExtractedArticle, SourceSpec, User
+from herald.models import ArticleSignal, EntityRef, SourceSpec, User
 from herald.pipeline.reading import Reading
-from herald.store import NewArticle, NewFeatures, Placement, Store
+from herald.store import NewFeatures, Placement, Store
+from tests.store.builders import save_article
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -39,23 +40,11 @@ def article(
     hours_ago: float,
     names: tuple[str, ...] = (),
     story_id: int | None = None,
+    copy_of: str | None = None,
 ) -> str:
-    article_id = f"{n:032x}"
     when = NOW - timedelta(hours=hours_ago)
-    store.articles.save(
-        NewArticle(
-            id=article_id,
-            canonical_url=f"https://news.example/{n}",
-            url=f"https://news.example/{n}",
-            extracted=ExtractedArticle(
-                title=f"Headline {n}", paragraphs=("Text.",), canonical_url=None, published=when
-            ),
-            publisher_id=source[1],
-            source_id=source[0],
-            fetched_at=when,
-            content_hash=article_id,
-            section="World",
-        )
+    article_id = save_article(
+        store, n, publisher_id=source[1], source_id=source[0], published=when, section="World", text="Text."
     )
     vector = np.random.default_rng(n).normal(size=384).astype(np.float32)
     vector /= np.linalg.norm(vector)
@@ -69,6 +58,7 @@ def article(
             features=NewFeatures(article_id, "test", vector, {}, None, (), None),
             entities=entities,
             story_id=story_id,
+            copy_origin=copy_of,
         )
     )
     return article_id
@@ -157,3 +147,16 @@ def test_whats_new_since_the_last_visit_on_followed_stories(store: Store) -> Non
     article(store, 3, ledger, hours_ago=0.5, story_id=story)
     news = reading.for_you(user, now=NOW).since_last_visit
     assert [(n.story_id, n.new_articles) for n in news] == [(story, 2)]
+
+
+def test_a_wire_text_is_offered_once_even_when_its_origin_is_muted(store: Store) -> None:
+    reading = Reading(Settings(), store)
+    wire, ledger, courier = publisher(store, "Wire"), publisher(store, "Ledger"), publisher(store, "Courier")
+    origin = article(store, 1, wire, hours_ago=3, names=("Port Alder",))
+    first = article(store, 2, ledger, hours_ago=2, names=("Port Alder",), copy_of=origin)
+    second = article(store, 3, courier, hours_ago=1, names=("Port Alder",), copy_of=origin)
+    user = reader(store)
+    reading.follow(user, "entity", "port-alder")
+    reading.follow(user, "publisher", str(wire[1]), muted=True)
+    items = reading.for_you(user, now=NOW).items
+    assert len(items) == 1 and items[0].article.id in (first, second)

@@ -4,7 +4,6 @@ author, a reader reports a comment once, and the log outlives the accounts it na
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,13 +18,6 @@ from tests.store.test_stories import _article, _publishers
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def comments(store: Store) -> CommentStore:
     return CommentStore(store.db)
 
@@ -37,8 +29,7 @@ def articles(store: Store) -> tuple[str, str]:
 
 
 @pytest.fixture
-def people(store: Store) -> tuple[User, User, User]:
-    users = UserStore(store.db)
+def people(users: UserStore) -> tuple[User, User, User]:
     return (
         users.create("ada@example.org", "Ada", "hash"),
         users.create("bob@example.org", "Bob", "hash"),

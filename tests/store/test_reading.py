@@ -5,7 +5,6 @@ second copy of the same text), and which followed stories moved since a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,20 +30,12 @@ READING_TABLES = {"saved_articles", "reading_history", "follows", "reader_visits
 
 
 @pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def reading(store: Store) -> ReadingStore:
     return ReadingStore(store.db)
 
 
 @pytest.fixture
-def people(store: Store) -> tuple[User, User]:
-    users = UserStore(store.db)
+def people(users: UserStore) -> tuple[User, User]:
     return users.create("ada@example.org", "Ada", "hash"), users.create("bob@example.org", "Bob", "hash")
 
 

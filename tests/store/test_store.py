@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -35,13 +34,6 @@ def _new(store: Store, source_id: int, publisher_id: int, n: int, **changes: obj
     }
     values.update(changes)
     return NewArticle(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def store(database_url: str) -> Store:
-    s = Store(database_url)
-    yield s
-    s.close()
 
 
 def test_migrations_reach_head(store: Store) -> None:

@@ -3,14 +3,13 @@ placement writes, merges, the operator's corrections, and the pages' queries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-import pytest
 
-from herald.models import ArticleSignal, EntityRef, ExtractedArticle, SourceSpec
-from herald.store import NewArticle, NewFeatures, Placement, Store
+from herald.models import ArticleSignal, EntityRef, SourceSpec
+from herald.store import NewFeatures, Placement, Store
+from tests.store.builders import save_article
 
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -18,13 +17,6 @@ T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 def _vector(seed: int) -> np.ndarray:
     v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
     return v / np.linalg.norm(v)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
 
 
 def _publishers(store: Store, n: int) -> list[int]:
@@ -38,26 +30,8 @@ def _publishers(store: Store, n: int) -> list[int]:
 
 
 def _article(store: Store, n: int, publisher_id: int, hours: float = 0, section: str | None = None) -> str:
-    article_id = f"{n:032x}"
-    store.articles.save(
-        NewArticle(
-            id=article_id,
-            canonical_url=f"https://news.example/{n}",
-            url=f"https://news.example/{n}",
-            extracted=ExtractedArticle(
-                title=f"Headline {n}",
-                paragraphs=(f"Paragraph of article {n}.",),
-                canonical_url=None,
-                published=T0 + timedelta(hours=hours),
-            ),
-            publisher_id=publisher_id,
-            source_id=None,
-            fetched_at=T0 + timedelta(hours=hours),
-            content_hash=f"{n:032x}",
-            section=section,
-        )
-    )
-    return article_id
+    published = T0 + timedelta(hours=hours)
+    return save_article(store, n, publisher_id=publisher_id, published=published, section=section)
 
 
 def _place(

@@ -3,23 +3,12 @@ with an update (which drops what a model wrote from the old text), gone with the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import delete
 
 from herald.ai.types import Summary
 from herald.store import NewFeatures, Store
 from herald.store.schema import ArticleRow
 from tests.store.test_stories import _article, _publishers, _vector
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
-
 
 SUMMARY = Summary(sentences=("First.", "Second."), key_points=("A point.", "Another."), method="extractive")
 

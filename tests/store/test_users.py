@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,18 +17,6 @@ from herald.store.schema import RateEventRow, UserRow, UserSessionRow
 from herald.store.users import UserStore
 
 HOUR = timedelta(hours=1)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    s = Store(database_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def users(store: Store) -> UserStore:
-    return UserStore(store.db)
 
 
 def _session_rows(store: Store) -> list[tuple[str, int]]:

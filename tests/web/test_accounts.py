@@ -28,11 +28,10 @@ from herald.store import Store
 from herald.web import create_app
 from herald.web.csrf import FORGED
 from herald.web.pages.accounts import NOT_THE_SAME, PASSWORD_CHANGED, SETUP_EXPIRED
+from tests.web.signed_in import ADA, KEY, PASSWORD, sign_in, token_in
 
-EMAIL = "ada@example.org"
-PASSWORD = "correct horse battery staple"
+EMAIL = ADA
 NEW_PASSWORD = "seven quiet lanterns by the harbour"
-KEY = "k" * 48
 Mail = list[tuple[str, str, str]]
 Answer = Any  # the test client's response: httpx2's or httpx's, whichever Starlette found
 
@@ -70,12 +69,6 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Mail:
     return sent
 
 
-def token_in(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
-
-
 def form_token(client: TestClient, path: str = "/account/sign-in") -> str:
     return token_in(client.get(path).text)
 
@@ -84,11 +77,6 @@ def main_of(html: str) -> str:
     """The page's own content, without the per-browser CSRF field."""
     main = html[html.index("<main") : html.index("</main>")]
     return re.sub(r'name="csrf_token" value="[0-9a-f]+"', "", main)
-
-
-def sign_in(client: TestClient, email: str = EMAIL, password: str = PASSWORD, **extra: str) -> Answer:
-    data = {"csrf_token": form_token(client), "email": email, "password": password, **extra}
-    return client.post("/account/sign-in", data=data, follow_redirects=False)
 
 
 def set_cookies(response: Answer) -> dict[str, str]:

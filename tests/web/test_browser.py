@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
@@ -17,9 +18,13 @@ from herald.config import Settings
 from herald.pipeline.accounts import Accounts
 from herald.store import Store
 from herald.web import create_app
-from tests.web.conftest import WIRE_TITLE, add_stories, build_newsroom
+from tests.web.conftest import WIRE_TITLE, Newsroom, add_stories, build_newsroom
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
+ADA, ADA_PASSWORD = "ada@example.org", "analytical engine notes"
 ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -61,6 +66,41 @@ def _serving(app: FastAPI, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+
+
+@contextmanager
+def _site_with_ada(tmp_path: Path, **overrides: Any) -> Iterator[tuple[str, Newsroom]]:
+    """A site of its own (its newsroom's images on loopback) where Ada has an account."""
+    store = Store(f"sqlite:///{tmp_path}/t.db")
+    settings = Settings(data_dir=tmp_path, **overrides)
+    port = _free_port()
+    room = build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
+    Accounts(settings, store, "k" * 48).create_user(ADA, "Ada Lovelace", ADA_PASSWORD)
+    try:
+        with _serving(create_app(settings, store), port) as url:
+            yield url, room
+    finally:
+        store.close()
+
+
+@contextmanager
+def _phone(p: Playwright) -> Iterator[tuple[Page, list[str]]]:
+    """A page 390px wide in a browser of its own, and the errors its console reports."""
+    browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        yield page, errors
+    finally:
+        browser.close()
+
+
+def _sign_in_as_ada(page: Page) -> None:
+    """The sign-in form, filled in and sent (the page is already on it)."""
+    page.get_by_label("Email address").fill(ADA)
+    page.get_by_label("Password").fill(ADA_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture(scope="module")
@@ -138,174 +178,112 @@ def test_read_an_article_on_desktop_and_phone(site: str, tmp_path: Path) -> None
 def test_the_ai_panel_loads_and_answers_a_question(site: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(site + "/")
-            page.locator(".card-lead .card-title a").first.click()
-            page.wait_for_url("**/article/*")
-            panel = page.locator("#ai-tools")
-            # the embedder loads on the first request: allow it time
-            expect(panel.locator("#ai-summary-heading")).to_be_visible(timeout=60_000)
-            expect(panel).not_to_have_attribute("aria-busy", "true")
-            assert "Open the AI tools" not in panel.inner_text()  # the fallback gave way to the panel
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"the loaded panel scrolls sideways by {overflow}px at 390px"
+    with sync_playwright() as p, _phone(p) as (page, errors):
+        page.goto(site + "/")
+        page.locator(".card-lead .card-title a").first.click()
+        page.wait_for_url("**/article/*")
+        panel = page.locator("#ai-tools")
+        # the embedder loads on the first request: allow it time
+        expect(panel.locator("#ai-summary-heading")).to_be_visible(timeout=60_000)
+        expect(panel).not_to_have_attribute("aria-busy", "true")
+        assert "Open the AI tools" not in panel.inner_text()  # the fallback gave way to the panel
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the loaded panel scrolls sideways by {overflow}px at 390px"
 
-            article_url = page.url
-            page.fill("#ai-question", "When do services resume?")
-            page.locator("#ask button[type=submit]").click()
-            answer = page.locator("#ai-answer .ai-answer")
-            expect(answer).to_be_visible(timeout=30_000)
-            assert "When do services resume?" in answer.inner_text()
-            assert answer.locator("blockquote").count() >= 1
-            assert page.url == article_url  # answered in place, not by leaving the page
-            assert not [e for e in errors if "Content Security Policy" in e]
-        finally:
-            browser.close()
+        article_url = page.url
+        page.fill("#ai-question", "When do services resume?")
+        page.locator("#ask button[type=submit]").click()
+        answer = page.locator("#ai-answer .ai-answer")
+        expect(answer).to_be_visible(timeout=30_000)
+        assert "When do services resume?" in answer.inner_text()
+        assert answer.locator("blockquote").count() >= 1
+        assert page.url == article_url  # answered in place, not by leaving the page
+        assert not [e for e in errors if "Content Security Policy" in e]
 
 
 def test_sign_in_see_the_account_and_sign_out(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    store = Store(f"sqlite:///{tmp_path}/t.db")
-    settings = Settings(data_dir=tmp_path)
-    Accounts(settings, store, "k" * 48).create_user(
-        "ada@example.org", "Ada Lovelace", "analytical engine notes"
-    )
-    try:
-        with _serving(create_app(settings, store), _free_port()) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                errors: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.goto(url + "/")
-                page.locator(".masthead-account").click()  # not signed in: the account link leads to sign-in
-                page.wait_for_url("**/account/sign-in?next=/account")
-                page.get_by_label("Email address").fill("ada@example.org")
-                page.get_by_label("Password").fill("analytical engine notes")
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(url + "/account")
-                expect(page.locator("h1")).to_have_text("Your account")
-                assert "Ada Lovelace" in page.locator(".account-facts").inner_text()
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, f"the account page scrolls sideways by {overflow}px at 390px"
-                cookies = {c["name"]: c for c in page.context.cookies()}
-                assert (
-                    cookies["herald_session"]["httpOnly"] and cookies["herald_session"]["sameSite"] == "Lax"
-                )
+    with _site_with_ada(tmp_path) as (url, _), sync_playwright() as p, _phone(p) as (page, errors):
+        page.goto(url + "/")
+        page.locator(".masthead-account").click()  # not signed in: the account link leads to sign-in
+        page.wait_for_url("**/account/sign-in?next=/account")
+        _sign_in_as_ada(page)
+        page.wait_for_url(url + "/account")
+        expect(page.locator("h1")).to_have_text("Your account")
+        assert "Ada Lovelace" in page.locator(".account-facts").inner_text()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the account page scrolls sideways by {overflow}px at 390px"
+        cookies = {c["name"]: c for c in page.context.cookies()}
+        assert cookies["herald_session"]["httpOnly"] and cookies["herald_session"]["sameSite"] == "Lax"
 
-                page.get_by_role("button", name="Sign out").click()
-                page.wait_for_url(url + "/")
-                assert "herald_session" not in {c["name"] for c in page.context.cookies()}
-                page.goto(url + "/account")
-                page.wait_for_url("**/account/sign-in?next=/account")
-                assert not [e for e in errors if "Content Security Policy" in e]
-            finally:
-                browser.close()
-    finally:
-        store.close()
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url(url + "/")
+        assert "herald_session" not in {c["name"] for c in page.context.cookies()}
+        page.goto(url + "/account")
+        page.wait_for_url("**/account/sign-in?next=/account")
+        assert not [e for e in errors if "Content Security Policy" in e]
 
 
 def test_the_comments_load_and_a_comment_is_posted(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    store = Store(f"sqlite:///{tmp_path}/t.db")
-    settings = Settings(data_dir=tmp_path, comment_hold_first=0)
-    port = _free_port()
-    room = build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
-    Accounts(settings, store, "k" * 48).create_user(
-        "ada@example.org", "Ada Lovelace", "analytical engine notes"
-    )
-    article = room.articles[0]
-    try:
-        with _serving(create_app(settings, store), port) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                errors: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.goto(f"{url}/article/{article}")
-                section = page.locator("#comments")
-                section.scroll_into_view_if_needed()
-                # signed out: the thread loads with a way to sign in that comes back here
-                expect(section.locator(".comments-empty")).to_have_text(
-                    "No comments yet. Start the conversation."
-                )
-                section.get_by_role("link", name="Sign in to comment").click()
-                page.wait_for_url("**/account/sign-in**")  # a glob: "?" would stand for any character
-                page.get_by_label("Email address").fill("ada@example.org")
-                page.get_by_label("Password").fill("analytical engine notes")
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(f"{url}/article/{article}#comments")
+    with (
+        _site_with_ada(tmp_path, comment_hold_first=0) as (url, room),
+        sync_playwright() as p,
+        _phone(p) as (page, errors),
+    ):
+        article = room.articles[0]
+        page.goto(f"{url}/article/{article}")
+        section = page.locator("#comments")
+        section.scroll_into_view_if_needed()
+        # signed out: the thread loads with a way to sign in that comes back here
+        expect(section.locator(".comments-empty")).to_have_text("No comments yet. Start the conversation.")
+        section.get_by_role("link", name="Sign in to comment").click()
+        page.wait_for_url("**/account/sign-in**")  # a glob: "?" would stand for any character
+        _sign_in_as_ada(page)
+        page.wait_for_url(f"{url}/article/{article}#comments")
 
-                form = page.locator("#comments .comment-compose")
-                expect(form).to_be_visible(timeout=10_000)
-                form.locator("textarea").fill("The timetable is out: **at last**.")
-                form.get_by_role("button", name="Post comment").click()
-                page.wait_for_url(f"{url}/article/{article}#comment-*")
-                posted = page.locator("#comments .comment-text").first
-                expect(posted).to_contain_text("The timetable is out: at last.")
-                assert posted.locator("strong").inner_text() == "at last"
-                expect(page.locator("#comments .comments-title")).to_have_text("1 comment")
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, f"the comments scroll sideways by {overflow}px at 390px"
-                assert not [e for e in errors if "Content Security Policy" in e]
-            finally:
-                browser.close()
-    finally:
-        store.close()
+        form = page.locator("#comments .comment-compose")
+        expect(form).to_be_visible(timeout=10_000)
+        form.locator("textarea").fill("The timetable is out: **at last**.")
+        form.get_by_role("button", name="Post comment").click()
+        page.wait_for_url(f"{url}/article/{article}#comment-*")
+        posted = page.locator("#comments .comment-text").first
+        expect(posted).to_contain_text("The timetable is out: at last.")
+        assert posted.locator("strong").inner_text() == "at last"
+        expect(page.locator("#comments .comments-title")).to_have_text("1 comment")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the comments scroll sideways by {overflow}px at 390px"
+        assert not [e for e in errors if "Content Security Policy" in e]
 
 
 def test_the_reader_bar_saves_an_article_to_the_reading_list(tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    store = Store(f"sqlite:///{tmp_path}/t.db")
-    settings = Settings(data_dir=tmp_path)
-    port = _free_port()
-    room = build_newsroom(store, image_base=f"http://127.0.0.1:{port}/static/logo.svg#")
-    Accounts(settings, store, "k" * 48).create_user(
-        "ada@example.org", "Ada Lovelace", "analytical engine notes"
-    )
-    article = room.articles[0]
-    try:
-        with _serving(create_app(settings, store), port) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                errors: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.goto(f"{url}/article/{article}")
-                title = page.locator("h1").inner_text()
-                bar = page.locator("#you")
-                # signed out: the bar loads with a way to sign in that comes back to the article
-                bar.get_by_role("link", name="Sign in").click()
-                page.wait_for_url("**/account/sign-in**")
-                page.get_by_label("Email address").fill("ada@example.org")
-                page.get_by_label("Password").fill("analytical engine notes")
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(f"{url}/article/{article}")
+    with _site_with_ada(tmp_path) as (url, room), sync_playwright() as p, _phone(p) as (page, errors):
+        article = room.articles[0]
+        page.goto(f"{url}/article/{article}")
+        title = page.locator("h1").inner_text()
+        bar = page.locator("#you")
+        # signed out: the bar loads with a way to sign in that comes back to the article
+        bar.get_by_role("link", name="Sign in").click()
+        page.wait_for_url("**/account/sign-in**")
+        _sign_in_as_ada(page)
+        page.wait_for_url(f"{url}/article/{article}")
 
-                save = bar.get_by_role("button", name="Save this article for later")
-                expect(save).to_be_visible(timeout=10_000)
-                save.click()
-                page.wait_for_url(f"{url}/article/{article}")
-                expect(bar.locator(".reader-saved")).to_contain_text("Saved", timeout=10_000)
-                bar.locator(".reader-follow > summary").click()  # the list of what can be followed opens
-                expect(bar.get_by_role("button", name="Follow The Harbour Courier")).to_be_visible()
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, f"the reader bar scrolls sideways by {overflow}px at 390px"
+        save = bar.get_by_role("button", name="Save this article for later")
+        expect(save).to_be_visible(timeout=10_000)
+        save.click()
+        page.wait_for_url(f"{url}/article/{article}")
+        expect(bar.locator(".reader-saved")).to_contain_text("Saved", timeout=10_000)
+        bar.locator(".reader-follow > summary").click()  # the list of what can be followed opens
+        expect(bar.get_by_role("button", name="Follow The Harbour Courier")).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the reader bar scrolls sideways by {overflow}px at 390px"
 
-                bar.get_by_role("link", name="your list").click()
-                page.wait_for_url(f"{url}/account/saved")
-                expect(page.locator("h1")).to_have_text("Saved articles")
-                expect(page.locator(".card-title").first).to_have_text(title)
-                assert not [e for e in errors if "Content Security Policy" in e]
-            finally:
-                browser.close()
-    finally:
-        store.close()
+        bar.get_by_role("link", name="your list").click()
+        page.wait_for_url(f"{url}/account/saved")
+        expect(page.locator("h1")).to_have_text("Saved articles")
+        expect(page.locator(".card-title").first).to_have_text(title)
+        assert not [e for e in errors if "Content Security Policy" in e]

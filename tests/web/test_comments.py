@@ -22,10 +22,9 @@ from herald.web import create_app
 from herald.web.csrf import FORGED, MALFORMED, TOO_LARGE
 from herald.web.pages.moderation import NOT_YOURS as MODERATORS_ONLY
 from tests.web.conftest import Newsroom, add_stories, build_newsroom
+from tests.web.signed_in import ADA, KEY, PASSWORD, browser_for, token_in
 
-KEY = "k" * 48
-PASSWORD = "correct horse battery staple"
-ADA, BOB, MOD = "ada@example.org", "bob@example.org", "mod@example.org"
+BOB, MOD = "bob@example.org", "mod@example.org"
 EMPTY = "No comments yet. Start the conversation."
 Answer = Any  # the test client's response
 
@@ -42,14 +41,7 @@ class Site:
 
     def browser(self, email: str | None = None) -> TestClient:
         """A new browser, signed in as ``email`` when given."""
-        client = TestClient(self.app, base_url="http://testserver")
-        if email is not None:
-            data = {"csrf_token": token_in(client.get("/account/sign-in").text), "email": email}
-            signed = client.post(
-                "/account/sign-in", data=data | {"password": PASSWORD}, follow_redirects=False
-            )
-            assert signed.status_code == 303, signed.text
-        return client
+        return browser_for(self.app, email)
 
 
 def build_site(tmp_path: Path, **overrides: Any) -> Iterator[Site]:
@@ -76,12 +68,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
 def open_site(tmp_path: Path) -> Iterator[Site]:
     """No comment waits for a moderator."""
     yield from build_site(tmp_path, comment_hold_first=0)
-
-
-def token_in(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
 
 
 def fragment(client: TestClient, article_id: str) -> Answer:

@@ -33,10 +33,9 @@ from tests.web.conftest import (
     place,
     unit,
 )
+from tests.web.signed_in import ADA, KEY, PASSWORD, browser_for, token_in
 
-KEY = "k" * 48
-PASSWORD = "correct horse battery staple"
-ADA, BOB = "ada@example.org", "bob@example.org"
+BOB = "bob@example.org"
 PRIVATE = "private, no-store"
 HISTORY_NOTE = "Your history is kept only for you"
 Answer = Any  # the test client's response
@@ -59,14 +58,7 @@ class Site:
 
     def browser(self, email: str | None = None) -> TestClient:
         """A new browser, signed in as ``email`` when given."""
-        client = TestClient(self.app, base_url="http://testserver")
-        if email is not None:
-            data = {"csrf_token": token_in(client.get("/account/sign-in").text), "email": email}
-            signed = client.post(
-                "/account/sign-in", data=data | {"password": PASSWORD}, follow_redirects=False
-            )
-            assert signed.status_code == 303, signed.text
-        return client
+        return browser_for(self.app, email)
 
 
 @pytest.fixture
@@ -82,12 +74,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
         yield Site(room, stories, create_app(settings, store, accounts=accounts))
     finally:
         store.close()
-
-
-def token_in(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', html)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
 
 
 def send(client: TestClient, path: str, **fields: str) -> Answer:
