@@ -21,6 +21,7 @@ from herald.web.csrf import Csrf
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
 from herald.web.pages import accounts as account_pages
+from herald.web.pages import admin as admin_pages
 from herald.web.pages import article, entity, home, listing, moderation, sources, story
 from herald.web.pages import comments as comment_pages
 from herald.web.pages import reading as reading_pages
@@ -85,6 +86,7 @@ def create_app(
     app.include_router(account_pages.router(web, csrf))
     app.include_router(comment_pages.router(web, csrf))
     app.include_router(moderation.router(web, csrf))
+    app.include_router(admin_pages.router(web, csrf))
     app.include_router(reading_pages.router(web, csrf))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
