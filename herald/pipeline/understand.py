@@ -349,6 +349,9 @@ class Understanding:
                     mine, NearDupSignature.from_bytes(candidate.near_dup)
                 ):
                     origin_ids.add(candidate.copy_of or candidate.article_id)
+        # Another telling may already name this article as its origin (it was stored first and placed
+        # before this one): the article is then that group's origin, never a copy of itself.
+        origin_ids.discard(article.id)
         origins = store.articles.many(sorted(origin_ids))
         if not origins:
             return None, None, None

@@ -188,13 +188,14 @@ class StoryStore:
                             ArticleRow.id == placement.replaces_origin,
                             ArticleRow.copy_of == placement.replaces_origin,
                         ),
+                        ArticleRow.id != placement.signal.id,
                         ArticleRow.copy_locked.is_(False),
                     )
                     .values(copy_of=placement.signal.id)
                 )
                 article.copy_of = None
             elif placement.copy_origin is not None and not article.copy_locked:
-                article.copy_of = placement.copy_origin
+                article.copy_of = placement.copy_origin if placement.copy_origin != article.id else None
             story = self._join_or_start(session, placement, article)
             merged = tuple(
                 gone for gone in placement.merge_story_ids if self._merge(session, story, gone) is not None

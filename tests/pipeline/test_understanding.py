@@ -19,7 +19,7 @@ from herald.config import Settings
 from herald.dedup import near_dup_signature
 from herald.fetch import Fetcher
 from herald.models import ArticleSignal, ExtractedArticle, RefreshReport, SourceSpec
-from herald.pipeline import Pipeline, Understanding
+from herald.pipeline import Pipeline, Understanding, UnderstandingReport
 from herald.pipeline.understand import Enriched, pending_from_new
 from herald.store import NewArticle, NewFeatures, Placement, Store
 from tests.fixture_server import FixtureServer, running_server
@@ -328,3 +328,46 @@ def test_a_match_through_a_reprint_is_dated_by_its_origin(settings: Settings, st
         )
         enriched = Enriched(np.zeros(384, dtype=np.float32), (), signature.to_bytes(), (2,), None)
         assert understanding._find_copy_group(pending, enriched) == (origin, None, story)
+
+
+def test_an_origin_named_by_an_earlier_placed_reprint_is_never_its_own_copy(
+    settings: Settings, store: Store
+) -> None:
+    """Feeds arrive in any order: a reprint placed while its origin was stored but not yet placed names the
+    origin; when the origin is placed next, it must stay the group's origin, not become a copy of itself."""
+    source, _ = store.sources.add(SourceSpec(feed_url="http://wire.example/feed", publisher="Northwire"))
+    signature = near_dup_signature(" ".join(WIRE))
+    assert signature is not None
+    t0 = datetime(2026, 11, 26, 8, tzinfo=UTC)
+    same_hash = "f" * 32  # word for word: one content hash
+
+    def new(n: int, hours: int) -> NewArticle:
+        item = NewArticle(
+            id=f"{n:032x}",
+            canonical_url=f"https://paper{n}.example/gull",
+            url=f"https://paper{n}.example/gull",
+            extracted=ExtractedArticle(
+                title="Eleven rescued",
+                paragraphs=tuple(WIRE),
+                canonical_url=None,
+                published=t0 + timedelta(hours=hours),
+            ),
+            publisher_id=source.publisher_id,
+            source_id=None,
+            fetched_at=t0 + timedelta(hours=hours),
+            content_hash=same_hash,
+        )
+        store.articles.save(item)
+        return item
+
+    wire, reprint = new(1, 0), new(2, 1)  # both stored; the reprint's feed is understood first
+    enriched = Enriched(np.ones(384, dtype=np.float32) / np.sqrt(384), (), signature.to_bytes(), (7,), None)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        understanding = Understanding(settings, store, pool)
+        index = understanding._ensure_index()
+        report = UnderstandingReport()
+        understanding._place(index, pending_from_new(reprint), enriched, report)
+        understanding._place(index, pending_from_new(wire), enriched, report)
+    placed = {a.id: a for a in store.articles.many([wire.id, reprint.id])}
+    assert placed[wire.id].copy_of is None
+    assert placed[reprint.id].copy_of == wire.id
