@@ -7,7 +7,7 @@ import asyncio
 import logging
 import multiprocessing
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -77,10 +77,17 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         store.close()
 
 
-def build_app(settings: Settings, store: Store, tools: ArticleTools, accounts: Accounts) -> FastAPI:
+def build_app(
+    settings: Settings,
+    store: Store,
+    tools: ArticleTools,
+    accounts: Accounts,
+    *,
+    wake_scheduler: Callable[[], None] | None = None,
+) -> FastAPI:
     """The site and the JSON API in one ASGI app, sharing the articles' AI tools and the reader accounts.
     The API's OpenAPI document is served at /api/v1/openapi.json."""
-    app = create_app(settings, store, tools, accounts)
+    app = create_app(settings, store, tools, accounts, wake_scheduler=wake_scheduler)
     api = create_api(tools)
     app.include_router(api)
     install_problem_handlers(app)  # after the site's handlers: it hands them everything outside /api/
@@ -101,7 +108,13 @@ def build_app(settings: Settings, store: Store, tools: ArticleTools, accounts: A
 async def serve(runtime: Runtime, *, with_scheduler: bool) -> None:
     """Serve the site; with the scheduler, due feeds are refreshed in the same process."""
     settings = runtime.settings
-    app = build_app(settings, runtime.store, runtime.tools, runtime.accounts)
+    app = build_app(
+        settings,
+        runtime.store,
+        runtime.tools,
+        runtime.accounts,
+        wake_scheduler=runtime.scheduler.wake if with_scheduler else None,
+    )
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -23,7 +23,10 @@ def _setting(default: Any, help: str) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    site_name: str = _setting("Herald", "Name shown in the site header, page titles and feeds.")
+    site_name: str = _setting(
+        "Herald",
+        "Name shown in the site header, page titles and feeds, until an admin sets one on /admin/site.",
+    )
     data_dir: Path = _setting(Path("data"), "Folder for the SQLite database and other local state.")
     database_url: str = _setting(
         "", "SQLAlchemy URL; empty means SQLite at <data_dir>/herald.db. PostgreSQL: postgresql+psycopg://..."

@@ -4,7 +4,6 @@ workers (threads, processes or machines) fetch it at once, and hands them to the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -24,6 +23,15 @@ class Scheduler:
         self.idle_seconds = idle_seconds
         # A lease outlives the slowest refresh we allow; a crashed worker's lease simply expires.
         self.lease_seconds = max(300.0, pipeline.settings.fetch_timeout_seconds * 20)
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        """Start the next round now instead of after the idle wait: an admin asked for a feed to be fetched
+        now. Safe from any thread; a scheduler that is not running has nothing to wake (the feed is due, and
+        whichever worker runs next fetches it)."""
+        if self._loop is not None and self._wake is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run_once(self, on_report: ReportCallback | None = None) -> list[RefreshReport]:
         """Refresh every source that is due now; returns what each refresh did."""
@@ -38,6 +46,8 @@ class Scheduler:
         return await self.pipeline.refresh_many(leased, on_report)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
         while not stop.is_set():
             try:
                 reports = await self.run_once()
@@ -52,5 +62,14 @@ class Scheduler:
                 reports = []
             if len(reports) >= self.batch_size:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.idle_seconds)
+            await self._idle(stop, self._wake)
+
+    async def _idle(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
+        """Wait out the idle time, or less when the process stops or someone asks for a feed now."""
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
+        try:
+            await asyncio.wait(waits, timeout=self.idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in waits:
+                task.cancel()
+            wake.clear()

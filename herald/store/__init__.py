@@ -9,6 +9,7 @@ from herald.store.entities import EntityStore
 from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
 from herald.store.publishers import PublisherStore, slugify
 from herald.store.reading import ReadingStore
+from herald.store.site import SiteAsset, SiteStore
 from herald.store.sources import SourceStore
 from herald.store.stories import Placement, PlacementResult, StoryStore
 from herald.store.summaries import SummaryStore
@@ -28,6 +29,8 @@ __all__ = [
     "PlacementResult",
     "PublisherStore",
     "ReadingStore",
+    "SiteAsset",
+    "SiteStore",
     "SourceStore",
     "Store",
     "StoryStore",
@@ -59,6 +62,7 @@ class Store:
         self.users = UserStore(self.db)
         self.comments = CommentStore(self.db)
         self.reading = ReadingStore(self.db)
+        self.site = SiteStore(self.db)
 
     @property
     def url(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -99,6 +99,22 @@ def _to_article(row: Row[Any]) -> Article:
         publisher_favicon_url=row.publisher_favicon_url,
         story_id=row.story_id,
         copy_of=row.copy_of,
+    )
+
+
+def primary_language(tag: str | None) -> str:
+    """A language tag's primary subtag in lower case: what the site's language choice is made of."""
+    return (tag or "").strip().replace("_", "-").split("-", 1)[0].lower()
+
+
+def in_languages(languages: Sequence[str]) -> ColumnElement[bool]:
+    """Articles whose language is one of ``languages`` (primary subtags) in any regional form, or is not
+    known: an article whose language no one could tell is not hidden for it."""
+    lowered = func.lower(ArticleRow.language)
+    return or_(
+        ArticleRow.language.is_(None),
+        lowered.in_(list(languages)),
+        *(lowered.like(f"{code}-%") for code in languages),
     )
 
 
@@ -237,10 +253,14 @@ class ArticleStore:
         before: datetime | None = None,
         before_id: str | None = None,
         exclude_ids: tuple[str, ...] = (),
+        languages: Sequence[str] = (),
     ) -> list[Article]:
         """Newest first. ``before`` (with ``before_id``, the last article of the previous page) pages back
-        without skipping articles that share a time at the page break."""
+        without skipping articles that share a time at the page break. ``languages`` (primary subtags) keeps
+        the articles in those languages, and those whose language is unknown; none keeps every language."""
         query = _article_query()
+        if languages:
+            query = query.where(in_languages(languages))
         if section is not None:
             query = query.where(ArticleRow.section == section)
         if publisher_id is not None:
@@ -270,6 +290,22 @@ class ArticleStore:
         )
         with self._db.read() as session:
             return [(name, n) for name, n in session.execute(query) if name]
+
+    def language_counts(self) -> list[tuple[str, int]]:
+        """The languages stored articles are in, by primary subtag ("en" for "en-GB" and "en-us"), with how
+        many each, most first."""
+        query = (
+            select(ArticleRow.language, func.count())
+            .where(ArticleRow.language.is_not(None))
+            .group_by(ArticleRow.language)
+        )
+        counts: dict[str, int] = {}
+        with self._db.read() as session:
+            for language, count in session.execute(query):
+                primary = primary_language(language)
+                if primary:
+                    counts[primary] = counts.get(primary, 0) + count
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def count(self) -> int:
         with self._db.read() as session:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from herald.models import Article, EntityRef
-from herald.store.articles import _article_query, _to_article
+from herald.store.articles import _article_query, _to_article, in_languages
 from herald.store.database import Database
 from herald.store.schema import ArticleEntityRow, ArticleRow, EntityRow
 
@@ -80,8 +80,8 @@ class EntityStore:
         with self._db.read() as session:
             return [EntityRef(r.key, r.name, r.kind, r.article_count) for r in session.scalars(query)]
 
-    def articles(self, key: str, limit: int = 30) -> builtins.list[Article]:
-        """The newest articles naming an entity."""
+    def articles(self, key: str, limit: int = 30, *, languages: Sequence[str] = ()) -> builtins.list[Article]:
+        """The newest articles naming an entity (in one of ``languages``, when given)."""
         query = (
             _article_query()
             .join(ArticleEntityRow, ArticleEntityRow.article_id == ArticleRow.id)
@@ -90,6 +90,8 @@ class EntityStore:
             .order_by(ArticleRow.sort_time.desc(), ArticleRow.id)
             .limit(limit)
         )
+        if languages:
+            query = query.where(in_languages(languages))
         with self._db.read() as session:
             return [_to_article(row) for row in session.execute(query)]
 

@@ -111,7 +111,7 @@ class ArticleRow(Base):
     language: Mapped[str | None] = mapped_column(String(35))
     section: Mapped[str | None] = mapped_column(String(50))
     publisher_id: Mapped[int] = mapped_column(ForeignKey("publishers.id", ondelete="CASCADE"))
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     extraction_method: Mapped[str] = mapped_column(String(10), default="page")
     content_hash: Mapped[str] = mapped_column(String(32), index=True)
     # Understanding (plain indexed columns rather than foreign keys, so adding them never rebuilds a large
@@ -289,6 +289,10 @@ class UserSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     user_agent: Mapped[str] = mapped_column(String(200))
+    # "web": a browser's cookie; "app": a bearer token an app holds, named by the reader so they can tell
+    # their signed-in apps apart and sign one out. Each works only where it was issued.
+    kind: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class RateEventRow(Base):
@@ -402,3 +406,25 @@ class ReaderVisitRow(Base):
     __tablename__ = "reader_visits"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SiteSettingRow(Base):
+    """One of the site's own settings an admin changes on the admin pages (its name, its languages), over the
+    configured default. In the database, so every web process on every machine sees the same site."""
+
+    __tablename__ = "site_settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class SiteAssetRow(Base):
+    """A file an admin uploaded for the site (its logo), kept in the database for the same reason."""
+
+    __tablename__ = "site_assets"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

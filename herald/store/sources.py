@@ -6,14 +6,26 @@ import builtins
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from herald.errors import StoreError
 from herald.models import Source, SourceSpec
 from herald.store.database import Database
 from herald.store.publishers import ensure_publisher
 from herald.store.schema import ArticleRow, FetchProblemRow, PublisherRow, SourceRow
 
 PROBLEMS_KEPT_PER_SOURCE = 50
+
+
+class FeedAddressTaken(StoreError):
+    """Another source already follows the feed address asked for; ``source_id`` is that source, or None when
+    it could not be told (it was added at the same moment)."""
+
+    def __init__(self, feed_url: str, source_id: int | None) -> None:
+        super().__init__(f"Another source already follows {feed_url}.")
+        self.feed_url = feed_url
+        self.source_id = source_id
 
 
 def _to_source(row: SourceRow, publisher_name: str, article_count: int = 0) -> Source:
@@ -43,7 +55,18 @@ class SourceStore:
         self._db = db
 
     def add(self, spec: SourceSpec) -> tuple[Source, bool]:
-        """Subscribe to a feed; (source, created). Adding a known feed URL again changes nothing."""
+        """Subscribe to a feed; (source, created). Adding a known feed URL again changes nothing, also when
+        another process adds it at the same moment."""
+        try:
+            return self._add(spec)
+        except IntegrityError:  # the unique address, taken after our check: that source is the answer
+            existing = self._id_for(spec.feed_url)
+            found = self.get(existing) if existing is not None else None
+            if found is None:
+                raise
+            return found, False
+
+    def _add(self, spec: SourceSpec) -> tuple[Source, bool]:
         with self._db.write() as session:
             row = session.scalar(select(SourceRow).where(SourceRow.feed_url == spec.feed_url))
             created = row is None
@@ -125,6 +148,58 @@ class SourceStore:
             if enabled:
                 row.next_check_at = datetime.now(UTC)
             return True
+
+    def update(self, source_id: int, *, title: str, feed_url: str) -> Source | None:
+        """An operator's correction of a source's title and feed address; None when there is no such source.
+        Raises :class:`FeedAddressTaken` when another source follows ``feed_url``, and then changes nothing.
+
+        A new address is a new feed to the server: the conditional-GET validators of the old one are
+        dropped, so the first fetch is a full one."""
+        try:
+            with self._db.write() as session:
+                row = session.get(SourceRow, source_id)
+                if row is None:
+                    return None
+                if feed_url != row.feed_url:
+                    other = session.scalar(
+                        select(SourceRow.id).where(SourceRow.feed_url == feed_url, SourceRow.id != source_id)
+                    )
+                    if other is not None:
+                        raise FeedAddressTaken(feed_url, other)
+                    row.feed_url = feed_url
+                    row.etag = None
+                    row.last_modified = None
+                row.title = title
+                session.flush()  # a clash with a source added meanwhile shows here, inside the transaction
+                name = session.scalar(select(PublisherRow.name).where(PublisherRow.id == row.publisher_id))
+                count = session.scalar(select(func.count()).where(ArticleRow.source_id == source_id)) or 0
+                return _to_source(row, name or "", count)
+        except IntegrityError:
+            # The unique feed address, taken by a source committed after our check (the write session has
+            # rolled back). "from None": the driver's message repeats the statement's parameters.
+            raise FeedAddressTaken(feed_url, self._id_for(feed_url)) from None
+
+    def _id_for(self, feed_url: str) -> int | None:
+        with self._db.read() as session:
+            return session.scalar(select(SourceRow.id).where(SourceRow.feed_url == feed_url))
+
+    def article_count(self, source_id: int) -> int:
+        """How many stored articles came from the source (``get`` leaves the count out: it is a scan)."""
+        with self._db.read() as session:
+            return session.scalar(select(func.count()).where(ArticleRow.source_id == source_id)) or 0
+
+    def request_refresh(self, source_id: int, now: datetime) -> bool:
+        """Make a followed source due at ``now``, for an operator's "refresh now"; False when there is no
+        such source or it is paused. A lease stays as it is: a worker fetching the feed right now finishes,
+        and nobody else fetches it at the same time."""
+        with self._db.write() as session:
+            result = session.execute(
+                update(SourceRow)
+                .where(SourceRow.id == source_id)
+                .where(SourceRow.enabled.is_(True))
+                .values(next_check_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def remove(self, source_id: int) -> bool:
         """Unsubscribe; the articles already stored stay, attributed to their publisher."""

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from herald.ai.types import Summary
 from herald.models import Article, ArticleSignal, EntityRef, Story, StoryProfile
-from herald.store.articles import _article_query, _to_article
+from herald.store.articles import _article_query, _to_article, in_languages
 from herald.store.database import Database
 from herald.store.entities import EntityStore
 from herald.store.features import FeatureStore, NewFeatures, vector_from_bytes
@@ -130,6 +130,11 @@ def _new_story(
         terms=dict(terms),
         created_at=datetime.now(UTC),
     )
+
+
+def _told_in(languages: Sequence[str]) -> Select[int | None]:
+    """The stories with an article in one of ``languages`` (or in a language no one could tell)."""
+    return select(ArticleRow.story_id).where(ArticleRow.story_id.is_not(None), in_languages(languages))
 
 
 class StoryStore:
@@ -467,12 +472,16 @@ class StoryStore:
         now: datetime | None = None,
         window: timedelta = timedelta(days=3),
         exclude_ids: Sequence[int] = (),
+        languages: Sequence[str] = (),
     ) -> builtins.list[Story]:
         """Stories ranked by how many publishers tell them and how fresh they are; stories whose news is older
-        than ``window`` only fill up a page that would otherwise be short."""
+        than ``window`` only fill up a page that would otherwise be short. With ``languages``, only stories
+        told in at least one of them."""
         now = now or datetime.now(UTC)
         # Only the fields a listing shows: not the centroid and terms clustering keeps beside them.
         query = select(*_STORY_COLUMNS).where(StoryRow.merged_into.is_(None), StoryRow.article_count > 0)
+        if languages:
+            query = query.where(StoryRow.id.in_(_told_in(languages)))
         if section is not None:
             query = query.where(StoryRow.section == section)
         if exclude_ids:
@@ -491,14 +500,16 @@ class StoryStore:
         rows.sort(key=lambda r: (weight(r), r.last_updated, r.id), reverse=True)
         return rows[:limit]
 
-    def for_entity(self, key: str, limit: int = 20) -> builtins.list[Story]:
-        """The latest stories whose articles name an entity."""
+    def for_entity(self, key: str, limit: int = 20, *, languages: Sequence[str] = ()) -> builtins.list[Story]:
+        """The latest stories whose articles name an entity (in one of ``languages``, when given)."""
         story_ids = (
             select(ArticleRow.story_id)
             .join(ArticleEntityRow, ArticleEntityRow.article_id == ArticleRow.id)
             .join(EntityRow, EntityRow.id == ArticleEntityRow.entity_id)
             .where(EntityRow.key == key, ArticleRow.story_id.is_not(None))
         )
+        if languages:
+            story_ids = story_ids.where(in_languages(languages))
         query = (
             select(StoryRow)
             .where(StoryRow.id.in_(story_ids), StoryRow.merged_into.is_(None))

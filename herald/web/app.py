@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.responses import FileResponse, PlainTextResponse
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from herald.config import Settings
@@ -15,6 +15,7 @@ from herald.pipeline import ArticleTools, language_model_from
 from herald.pipeline.accounts import Accounts
 from herald.pipeline.comments import Comments
 from herald.pipeline.reading import Reading
+from herald.pipeline.site import Site
 from herald.store import Store
 from herald.web import errors
 from herald.web.csrf import Csrf
@@ -22,7 +23,17 @@ from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
 from herald.web.pages import accounts as account_pages
 from herald.web.pages import admin as admin_pages
-from herald.web.pages import article, entity, home, listing, moderation, sources, story
+from herald.web.pages import (
+    admin_site,
+    admin_sources,
+    article,
+    entity,
+    home,
+    listing,
+    moderation,
+    sources,
+    story,
+)
 from herald.web.pages import comments as comment_pages
 from herald.web.pages import reading as reading_pages
 from herald.web.pages import tools as tool_pages
@@ -33,7 +44,12 @@ ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 def create_app(
-    settings: Settings, store: Store, tools: ArticleTools | None = None, accounts: Accounts | None = None
+    settings: Settings,
+    store: Store,
+    tools: ArticleTools | None = None,
+    accounts: Accounts | None = None,
+    *,
+    wake_scheduler: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The site; the caller owns the store (opening and closing it), so this does no start-up work.
 
@@ -41,7 +57,8 @@ def create_app(
     site builds its own (the embedder loads on first use, not here) and closes their language model's
     connections when its lifespan ends. ``accounts`` likewise; without it the site builds its own with the
     site's secret key (made once into the data folder when none is configured), which also keys the account
-    forms' CSRF tokens."""
+    forms' CSRF tokens. ``wake_scheduler`` starts the feed scheduler's next round at once, when this process
+    runs one: the admins' "refresh now"."""
     owned = tools is None
     article_tools = (
         tools if tools is not None else ArticleTools(settings, store, language_model_from(settings))
@@ -63,7 +80,8 @@ def create_app(
         else Accounts(settings, store, settings.secret_key or secrets.token_urlsafe(48))
     )
     secret_key = reader_accounts.secret_key
-    renderer = Renderer(settings)
+    site = Site(settings, store)
+    renderer = Renderer(settings, site.current)
     directory = Directory(store)
     web = Web(
         settings=settings,
@@ -75,6 +93,8 @@ def create_app(
         accounts=reader_accounts,
         comments=Comments(settings, store),
         reading=Reading(settings, store),
+        site=site,
+        wake_scheduler=wake_scheduler,
     )
     app = FastAPI(
         title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
@@ -87,11 +107,18 @@ def create_app(
     app.include_router(comment_pages.router(web, csrf))
     app.include_router(moderation.router(web, csrf))
     app.include_router(admin_pages.router(web, csrf))
+    app.include_router(admin_sources.router(web, csrf))
+    app.include_router(admin_site.router(web, csrf))
     app.include_router(reading_pages.router(web, csrf))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)
-    async def favicon() -> FileResponse:
+    async def favicon() -> Response:
+        uploaded = site.current().logo_path
+        if uploaded is not None:
+            return RedirectResponse(
+                uploaded, status_code=302, headers={"Cache-Control": "public, max-age=300"}
+            )
         return FileResponse(
             STATIC_DIR / "logo.svg",
             media_type="image/svg+xml",

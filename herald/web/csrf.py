@@ -16,7 +16,7 @@ import secrets
 from collections.abc import AsyncGenerator
 from urllib.parse import parse_qsl, urlsplit
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -97,19 +97,60 @@ class Csrf:
 
     # Reading a posted form
 
-    async def read_form(self, request: Request) -> dict[str, str]:
-        """The form's fields (the first value of each name) once it has passed every check; raises
+    async def read_form(
+        self, request: Request, *, repeated: frozenset[str] = frozenset(), max_fields: int = MAX_FIELDS
+    ) -> dict[str, str]:
+        """The form's fields (the first value of each name; every value, one a line, for the names in
+        ``repeated``, such as a group of checkboxes) once it has passed every check; raises
         :class:`FormRefused` otherwise."""
         self._check_origin(request)
         body = await _read_body(request)
-        fields = await _parse(request, body)
+        fields = _fields(await _parse(request, body, max_fields), repeated)
+        self._check_token(request, fields)
+        return fields
+
+    async def read_upload(
+        self, request: Request, *, file_field: str, max_file_bytes: int
+    ) -> tuple[dict[str, str], bytes]:
+        """A multipart form with one file: its text fields and the file's bytes (empty when no file was
+        chosen), after the same checks. The body may be ``max_file_bytes`` larger than a form's; the file is
+        read only once the form has proved it came from our page."""
+        self._check_origin(request)
+        body = await _read_body(request, limit=max_file_bytes + MAX_BODY_BYTES)
+        kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if kind != "multipart/form-data":
+            raise _malformed()
+
+        async def once() -> AsyncGenerator[bytes, None]:
+            yield body
+
+        parser = MultiPartParser(
+            Headers(scope=request.scope),
+            once(),
+            max_files=1,
+            max_fields=MAX_FIELDS,
+            max_part_size=MAX_BODY_BYTES,
+        )
+        try:
+            form = await parser.parse()
+        except (MultiPartException, ValueError) as exc:
+            raise _malformed() from exc
+        try:
+            fields = _fields([(n, v) for n, v in form.multi_items() if isinstance(v, str)], frozenset())
+            self._check_token(request, fields)
+            upload = form.get(file_field)
+            data = await upload.read() if isinstance(upload, UploadFile) else b""
+        finally:
+            await form.close()
+        return fields, data
+
+    def _check_token(self, request: Request, fields: dict[str, str]) -> None:
         cookie = self.cookie_value(request)
         sent = fields.get(CSRF_FIELD, "")
         if cookie is None or not hmac.compare_digest(
             sent.encode("utf-8"), self.token(cookie).encode("ascii")
         ):
             raise _forged()
-        return fields
 
     def _check_origin(self, request: Request) -> None:
         """A browser says where a form came from; when it does, that must be this site (as the request reached
@@ -122,21 +163,21 @@ class Csrf:
             raise _forged()
 
 
-async def _read_body(request: Request) -> bytes:
-    """At most MAX_BODY_BYTES, judged by Content-Length before anything is read and by counting while it is,
+async def _read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """At most ``limit`` bytes, judged by Content-Length before anything is read and by counting while it is,
     since a client may send no length or a false one."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.strip().isdigit():
             raise _malformed()
-        if int(declared) > MAX_BODY_BYTES:
+        if int(declared) > limit:
             raise FormRefused(413, TOO_LARGE_TITLE, TOO_LARGE)
     chunks: list[bytes] = []
     size = 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
+            if size > limit:
                 raise FormRefused(413, TOO_LARGE_TITLE, TOO_LARGE)
             chunks.append(chunk)
     except ClientDisconnect as exc:
@@ -144,11 +185,11 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def _parse(request: Request, body: bytes) -> dict[str, str]:
+async def _parse(request: Request, body: bytes, max_fields: int) -> list[tuple[str, str]]:
     """URL-encoded or multipart text fields in UTF-8; anything else (another type, bad encoding, a file, too
     many fields) is refused rather than guessed at."""
     if not body:
-        return {}  # nothing sent is no form at all: the CSRF check refuses it
+        return []  # nothing sent is no form at all: the CSRF check refuses it
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     try:
         text = body.decode("utf-8")
@@ -157,7 +198,7 @@ async def _parse(request: Request, body: bytes) -> dict[str, str]:
     pairs: list[tuple[str, str]]
     if kind == "application/x-www-form-urlencoded":
         try:
-            pairs = parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=MAX_FIELDS)
+            pairs = parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=max_fields)
         except ValueError as exc:  # UnicodeDecodeError is one: a percent-escape that is not UTF-8
             raise _malformed() from exc
     elif kind == "multipart/form-data":
@@ -169,7 +210,7 @@ async def _parse(request: Request, body: bytes) -> dict[str, str]:
             Headers(scope=request.scope),
             once(),
             max_files=0,
-            max_fields=MAX_FIELDS,
+            max_fields=max_fields,
             max_part_size=MAX_BODY_BYTES,
         )
         try:
@@ -179,9 +220,16 @@ async def _parse(request: Request, body: bytes) -> dict[str, str]:
         pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
     else:
         raise _malformed()
+    return pairs
+
+
+def _fields(pairs: list[tuple[str, str]], repeated: frozenset[str]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for name, value in pairs:
         if "\x00" in name or "\x00" in value:  # no field of ours holds one, and PostgreSQL refuses them
             raise _malformed()
-        fields.setdefault(name, value)
+        if name in repeated and name in fields:
+            fields[name] += "\n" + value
+        else:
+            fields.setdefault(name, value)
     return fields

@@ -4,6 +4,7 @@ so browsers may cache them for a year."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from herald.config import Settings
+from herald.pipeline.site import SiteLook
 from herald.web.seo import article_time, http_url, language_tag
 from herald.web.timefmt import calendar_date, exact_time, iso_time, relative_time
 
@@ -69,8 +71,11 @@ def _static_versions(root: Path) -> dict[str, str]:
 
 
 class Renderer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, site: Callable[[], SiteLook] | None = None) -> None:
+        """``site`` gives the site's name and logo as its admins set them (read anew for each page, through
+        the site's own short cache); without it, the configured name and Herald's logo."""
         self.settings = settings
+        self._site = site or (lambda: SiteLook(settings.site_name, (), None))
         self._versions = _static_versions(STATIC_DIR)
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES_DIR),
@@ -94,7 +99,7 @@ class Renderer:
             hashtag=hashtag,
             entity_kind=entity_kind,
         )
-        self.env.globals.update(static=self.static_url, site_name=settings.site_name)
+        self.env.globals.update(static=self.static_url)
 
     def static_url(self, name: str) -> str:
         version = self._versions.get(name)
@@ -104,6 +109,9 @@ class Renderer:
         context.setdefault("now", datetime.now(UTC))
         context.setdefault("nav_sections", [])
         context.setdefault("current", None)
+        look = self._site()
+        context.setdefault("site_name", look.name)
+        context.setdefault("site_logo", look.logo_path or self.static_url("logo.svg"))
         return self.env.get_template(template).render(**context)
 
     def page(

@@ -18,6 +18,7 @@ def save_article(
     source_id: int | None = None,
     section: str | None = None,
     text: str | None = None,
+    language: str | None = None,
 ) -> str:
     """Article ``n`` (its id is ``n`` in hex, fetched when published); the text is one paragraph."""
     article_id = f"{n:032x}"
@@ -31,6 +32,7 @@ def save_article(
                 paragraphs=(text or f"Paragraph of article {n}.",),
                 canonical_url=None,
                 published=published,
+                language=language,
             ),
             publisher_id=publisher_id,
             source_id=source_id,

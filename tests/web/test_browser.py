@@ -287,3 +287,42 @@ def test_the_reader_bar_saves_an_article_to_the_reading_list(tmp_path: Path) -> 
         expect(page.locator("h1")).to_have_text("Saved articles")
         expect(page.locator(".card-title").first).to_have_text(title)
         assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_an_admin_renames_the_site_and_uploads_a_logo_on_a_phone(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 120), "crimson").save(picture, format="PNG")
+    with _site_with_ada(tmp_path) as (url, room), sync_playwright() as p, _phone(p) as (page, errors):
+        Accounts(Settings(data_dir=tmp_path), room.store, "k" * 48).create_user(
+            "boss@example.org", "Boss", ADA_PASSWORD, role="admin"
+        )
+        page.goto(f"{url}/admin/site")
+        page.wait_for_url("**/account/sign-in**")
+        page.get_by_label("Email address").fill("boss@example.org")
+        page.get_by_label("Password").fill(ADA_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{url}/admin/site")
+        for path in ("/admin/site", "/admin/sources"):
+            page.goto(url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
+        page.goto(f"{url}/admin/site")
+        page.get_by_label("The site's name").fill("Harbour Desk")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".form-done")).to_contain_text("Saved.")
+        expect(page.locator(".brand-name")).to_have_text("Harbour Desk")
+        page.get_by_label("A new logo").set_input_files(
+            files=[{"name": "logo.png", "mimeType": "image/png", "buffer": picture.getvalue()}]
+        )
+        page.get_by_role("button", name="Upload").click()
+        expect(page.locator(".form-done")).to_contain_text("The new logo is in place.")
+        logo = page.locator(".brand-logo")
+        assert (logo.get_attribute("src") or "").startswith("/site/logo?v=")
+        assert page.evaluate("document.querySelector('.brand-logo').naturalWidth") == 120
+        page.screenshot(path=str(tmp_path / "admin-site-390.png"), full_page=True)
+        assert not errors, errors

@@ -46,10 +46,15 @@ def router(web: Web) -> APIRouter:
                 raise not_found()
             # A publisher's newest articles are the same for every article of theirs read in the next
             # minute: one query serves them all (one extra row covers the article itself being among them).
+            languages = web.languages
             newest = web.memo.get(
-                f"more-from:{found.publisher_id}",
+                f"more-from:{found.publisher_id}:{','.join(languages)}",
                 MORE_FROM_SECONDS,
-                lambda: {"articles": store.articles.latest(MORE_COUNT + 1, publisher_id=found.publisher_id)},
+                lambda: {
+                    "articles": store.articles.latest(
+                        MORE_COUNT + 1, publisher_id=found.publisher_id, languages=languages
+                    )
+                },
             )["articles"]
             more = [a for a in newest if a.id != found.id][:MORE_COUNT]
 

@@ -18,6 +18,7 @@ from herald.pipeline import ArticleTools
 from herald.pipeline.accounts import Accounts
 from herald.pipeline.comments import Comments
 from herald.pipeline.reading import Reading
+from herald.pipeline.site import Site
 from herald.store import Store
 from herald.web.directory import Directory, Memo
 from herald.web.render import PAGE_CACHE, Renderer
@@ -47,6 +48,15 @@ class Web:
     accounts: Accounts  # readers' accounts; only the account pages call them
     comments: Comments  # readers' comments; threads only on their own routes, counts on the cards
     reading: Reading  # a reader's saved articles, history and follows; only the reader's own routes call it
+    site: Site  # the site's name, logo and languages as its admins set them
+    # Starts this process's feed scheduler's next round now (an admin asked for a feed); None when this
+    # process runs no scheduler, and the feed, marked due, waits for the next round of whichever runs one.
+    wake_scheduler: Callable[[], None] | None = None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the listings keep (primary subtags); () keeps every language."""
+        return self.site.current().languages
 
     async def page(
         self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None

@@ -41,10 +41,10 @@ def router(web: Web) -> APIRouter:
             found = web.store.entities.get(key)
             if found is None:
                 raise not_found()
-            articles = web.store.entities.articles(key, ENTITY_ARTICLES)
+            articles = web.store.entities.articles(key, ENTITY_ARTICLES, languages=web.languages)
             return {
                 "entity": found,
-                "stories": web.store.stories.for_entity(key, ENTITY_STORIES),
+                "stories": web.store.stories.for_entity(key, ENTITY_STORIES, languages=web.languages),
                 "articles": articles,
                 "slugs": web.slugs_for(articles),
                 "comment_counts": web.comments.counts([a.id for a in articles]),

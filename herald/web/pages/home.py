@@ -94,13 +94,19 @@ def _section(web: Web, name: str, shown: _Shown) -> list[Teaser]:
     """The section's top stories not shown above, filled up with its newest articles that no story shown
     covers (articles not yet placed in a story, or from an archive older than stories)."""
     store = web.store
-    stories = store.stories.top(SECTION_STORIES, section=name, exclude_ids=tuple(shown.stories))
+    languages = web.languages
+    stories = store.stories.top(
+        SECTION_STORIES, section=name, exclude_ids=tuple(shown.stories), languages=languages
+    )
     leads = {a.id: a for a in store.articles.many([s.lead_article_id for s in stories if s.lead_article_id])}
     teasers = [Teaser(leads[s.lead_article_id], s) for s in stories if s.lead_article_id in leads]
     taken = _Shown(set(shown.articles), set(shown.stories))
     taken.add(teasers)
     if len(teasers) < SECTION_COUNT:
-        for a in store.articles.latest(SECTION_COUNT * 2, section=name, exclude_ids=tuple(shown.articles)):
+        more = store.articles.latest(
+            SECTION_COUNT * 2, section=name, exclude_ids=tuple(shown.articles), languages=languages
+        )
+        for a in more:
             if a.id in taken.articles or a.story_id in taken.stories or a.copy_of in taken.articles:
                 continue
             teasers.append(Teaser(a))
@@ -109,7 +115,7 @@ def _section(web: Web, name: str, shown: _Shown) -> list[Teaser]:
                 break
     if not teasers:
         # A small section whose articles all made the groups above still gets its group, or it would vanish.
-        teasers = [Teaser(a) for a in store.articles.latest(SECTION_COUNT, section=name)]
+        teasers = [Teaser(a) for a in store.articles.latest(SECTION_COUNT, section=name, languages=languages)]
     return teasers
 
 
@@ -117,13 +123,13 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
 
     def load() -> dict[str, Any]:
-        top = top_stories(web, web.store.stories.top(TOP_STORIES))
+        top = top_stories(web, web.store.stories.top(TOP_STORIES, languages=web.languages))
         shown = _Shown()
         for t in top:
             shown.add([Teaser(t.lead, t.story), *(Teaser(a) for a in t.outlets)])
         groups = []
         if not top:
-            latest = [Teaser(a) for a in web.store.articles.latest(LATEST_COUNT)]
+            latest = [Teaser(a) for a in web.store.articles.latest(LATEST_COUNT, languages=web.languages)]
             if latest:
                 groups.append(_group("Latest", "/latest", latest))
                 shown.add(latest)

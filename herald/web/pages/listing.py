@@ -22,7 +22,7 @@ def router(web: Web) -> APIRouter:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
-            page = paged(lambda n: web.store.articles.latest(n, **query(since)))
+            page = paged(lambda n: web.store.articles.latest(n, languages=web.languages, **query(since)))
             return {
                 "title": "Latest",
                 "page": page,
@@ -38,7 +38,9 @@ def router(web: Web) -> APIRouter:
         since = parse_before(before)
 
         def load() -> dict[str, Any]:
-            page = paged(lambda n: web.store.articles.latest(n, section=name, **query(since)))
+            page = paged(
+                lambda n: web.store.articles.latest(n, section=name, languages=web.languages, **query(since))
+            )
             known = page.articles or any(s == name for s, _ in web.store.articles.sections())
             if not known:
                 raise not_found()
@@ -60,7 +62,11 @@ def router(web: Web) -> APIRouter:
             found = web.store.publishers.by_slug(slug)
             if found is None:
                 raise not_found()
-            page = paged(lambda n: web.store.articles.latest(n, publisher_id=found.id, **query(since)))
+            page = paged(
+                lambda n: web.store.articles.latest(
+                    n, publisher_id=found.id, languages=web.languages, **query(since)
+                )
+            )
             return {
                 "title": found.name,
                 "publisher": found,
