@@ -17,11 +17,13 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.responses import JSONResponse
 
-from herald.api import create_api, install_problem_handlers
+from herald.api import create_api, create_reader_api, install_problem_handlers
 from herald.config import Settings
 from herald.fetch import Fetcher
 from herald.pipeline import ArticleTools, Pipeline, language_model_from
 from herald.pipeline.accounts import Accounts, resolve_secret_key
+from herald.pipeline.comments import Comments
+from herald.pipeline.reading import Reading
 from herald.scheduler import Scheduler
 from herald.store import Store
 from herald.web import create_app
@@ -89,13 +91,20 @@ def build_app(
     The API's OpenAPI document is served at /api/v1/openapi.json."""
     app = create_app(settings, store, tools, accounts, wake_scheduler=wake_scheduler)
     api = create_api(tools)
+    # The comments and reading services keep nothing but the settings: these and the site's own agree.
+    readers = create_reader_api(accounts, Comments(settings, store), Reading(settings, store), store)
     app.include_router(api)
+    app.include_router(readers)
     install_problem_handlers(app)  # after the site's handlers: it hands them everything outside /api/
     document = get_openapi(
         title=f"{settings.site_name} API",
         version="1",
-        description="Articles' AI tools: summary, questions, the story so far, coverage, rewrites.",
-        routes=api.routes,
+        description=(
+            "Articles' AI tools: summary, questions, the story so far, coverage, rewrites. And for a reader "
+            "signed in through an app (POST /api/v1/tokens gives a bearer token): their account, comments, "
+            "saved articles, reading history, follows and mutes, and For you."
+        ),
+        routes=[*api.routes, *readers.routes],
     )
 
     @app.get("/api/v1/openapi.json", include_in_schema=False)

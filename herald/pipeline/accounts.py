@@ -36,7 +36,9 @@ from herald.community import (
 from herald.config import Settings
 from herald.errors import AccountError, CodeRequired, SignInThrottled
 from herald.models import ROLES, User
+from herald.pipeline.site import saved_site_name
 from herald.store import Store
+from herald.store.users import SessionInfo
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +63,17 @@ WRONG_CODE = "That code is not right. Enter the 6 digits your authenticator app 
 WRONG_PASSWORD = "Your current password is not right."
 SIGN_UP_CLOSED = "Sign-up is by invitation on this site: ask its editors for an account."
 CHECK_INBOX = "Check your inbox: if that address can be used, a link is on its way."
+CODE_NEEDED = "Enter the 6-digit code from your authenticator app."
+APP_SESSION_DAYS = 90  # an app stays signed in longer than a browser: signing in again is a chore there
+MAX_APP_NAME_CHARS = 100
+BAD_APP_NAME = "Name the app in 1 to 100 characters, so you can tell it apart on your account page."
 
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     user: User
-    session_token: str  # the raw token for the cookie; only its digest is stored
+    session_token: str  # the raw token for the cookie (or an app's bearer token); only its digest is stored
+    expires_at: datetime  # when the session ends at the latest (the store's own time is a moment later)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,13 @@ def resolve_secret_key(settings: Settings) -> str:
     return key
 
 
+def clean_app_name(name: str) -> str | None:
+    """The name a reader gave an app, on one line with its spaces collapsed; None when nothing is left or it
+    is too long. Shown back on the account page, escaped like everything else there."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+    return text if 0 < len(text) <= MAX_APP_NAME_CHARS else None
+
+
 def _fingerprint(password_hash: str) -> str:
     """Changes whenever the password does, so a reset link works once."""
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
@@ -106,6 +120,11 @@ class Accounts:
         self.secret_key = secret_key  # the site signs its form tokens with it too
         self.tokens = SignedTokens(secret_key)
 
+    @property
+    def site_name(self) -> str:
+        """The name mail and authenticator apps show: the admins' choice, read when needed (rarely)."""
+        return saved_site_name(self.settings, self.store)
+
     # Mail -----------------------------------------------------------------------------------------------
 
     @property
@@ -114,7 +133,7 @@ class Accounts:
 
     def _mail(self, to: str, subject: str, body: str) -> None:
         s = self.settings
-        sender = s.smtp_from or f"{s.site_name} <no-reply@{s.smtp_host}>"
+        sender = s.smtp_from or f"{self.site_name} <no-reply@{s.smtp_host}>"
         settings = MailSettings(
             host=s.smtp_host,
             port=s.smtp_port,
@@ -151,7 +170,7 @@ class Accounts:
         if address is None:
             raise AccountError(BAD_EMAIL)
         self._throttle_mail(address, client)
-        name = self.settings.site_name
+        name = self.site_name
         if self.store.users.by_email(address) is not None:
             body = (
                 f"Someone asked to sign up to {name} with this address, which already has an account.\n"
@@ -239,6 +258,29 @@ class Accounts:
     ) -> SignedIn:
         """A new session for the right password (and code, with two-factor on). Raises SignInThrottled,
         CodeRequired (password right, code missing) or AccountError with one message for every wrong case."""
+        user = self._check_sign_in(email, password, code=code, client=client)
+        return self._session(user, user_agent)
+
+    def sign_in_app(
+        self,
+        email: str,
+        password: str,
+        *,
+        code: str = "",
+        label: str,
+        client: str = "",
+        user_agent: str = "",
+    ) -> SignedIn:
+        """A bearer token for an app the reader names ``label``: the same checks and the same throttle as
+        signing in on the site (a guess through the API counts against the same limits), and the same
+        refusals. It works only as a bearer token, and lives APP_SESSION_DAYS."""
+        name = clean_app_name(label)
+        if name is None:
+            raise AccountError(BAD_APP_NAME)
+        user = self._check_sign_in(email, password, code=code, client=client)
+        return self._session(user, user_agent, kind="app", label=name, days=APP_SESSION_DAYS)
+
+    def _check_sign_in(self, email: str, password: str, *, code: str, client: str) -> User:
         users = self.store.users
         # An address that is not one cannot have an account; all of them share one throttle key, so no text a
         # stranger types is stored.
@@ -260,7 +302,7 @@ class Accounts:
         if user.totp_enabled:
             secret, last_step = users.totp(user.id)
             if not code.strip():
-                raise CodeRequired("Enter the 6-digit code from your authenticator app.")
+                raise CodeRequired(CODE_NEEDED)
             step = accept_totp(secret or "", code, last_step=last_step)
             if step is None or not users.use_totp_step(user.id, step):
                 users.record_events(keys)
@@ -268,15 +310,20 @@ class Accounts:
         users.clear_events(keys[0])
         if needs_rehash(stored):
             users.set_password_hash(user.id, hash_password(password))
-        return self._session(user, user_agent)
+        return user
 
-    def _session(self, user: User, user_agent: str) -> SignedIn:
+    def _session(
+        self, user: User, user_agent: str, *, kind: str = "web", label: str = "", days: int | None = None
+    ) -> SignedIn:
+        lifetime = timedelta(days=days if days is not None else self.settings.session_days)
+        expires_at = datetime.now(UTC) + lifetime
         token = self.store.users.create_session(
-            user.id, lifetime=timedelta(days=self.settings.session_days), user_agent=user_agent[:200]
+            user.id, lifetime=lifetime, user_agent=user_agent[:200], kind=kind, label=label
         )
-        return SignedIn(user=user, session_token=token)
+        return SignedIn(user=user, session_token=token, expires_at=expires_at)
 
     def user_for_session(self, token: str | None) -> User | None:
+        """The reader a browser's session cookie signs in; never an app's token."""
         if not token:
             return None
         return self.store.users.session_user(token)
@@ -284,6 +331,28 @@ class Accounts:
     def sign_out(self, token: str | None) -> None:
         if token:
             self.store.users.delete_session(token)
+
+    # Apps: bearer tokens for the API --------------------------------------------------------------------
+
+    def user_for_app_token(self, token: str | None) -> User | None:
+        """The reader an app's bearer token signs in; never a browser's cookie."""
+        if not token:
+            return None
+        return self.store.users.session_user(token, kind="app")
+
+    def sign_out_app(self, token: str | None) -> bool:
+        """End the app session this token opens; a browser's token is left alone."""
+        if not token:
+            return False
+        return self.store.users.delete_session(token, kind="app")
+
+    def apps(self, user: User, *, limit: int = 100, offset: int = 0) -> list[SessionInfo]:
+        """The reader's signed-in apps, newest first."""
+        return self.store.users.sessions(user.id, kind="app", limit=limit, offset=offset)
+
+    def revoke_app(self, user: User, handle: str) -> bool:
+        """Sign one of the reader's own apps out, by its handle; False when no app of theirs has it."""
+        return self.store.users.delete_session_by_handle(user.id, handle, kind="app")
 
     # Passwords ------------------------------------------------------------------------------------------
 
@@ -318,10 +387,10 @@ class Accounts:
         link = self.reset_link(address)
         if link is not None and self.can_mail:
             body = (
-                f"To choose a new password for {self.settings.site_name}, open this link within "
+                f"To choose a new password for {self.site_name}, open this link within "
                 f"{RESET_LINK_HOURS} hour:\n{link}\nIf you did not ask, you can ignore this message."
             )
-            self._mail(address, f"Reset your {self.settings.site_name} password", body)
+            self._mail(address, f"Reset your {self.site_name} password", body)
         elif link is not None:
             log.warning(
                 "a password reset was asked for, but no SMTP server is set: use `herald users reset-link`"
@@ -357,7 +426,7 @@ class Accounts:
     def begin_two_factor(self, user: User) -> TwoFactorSetup:
         """A new secret to show as a QR code; nothing is stored until a code from it is confirmed."""
         secret = new_totp_secret()
-        uri = totp_uri(secret, user.email, self.settings.site_name)
+        uri = totp_uri(secret, user.email, self.site_name)
         return TwoFactorSetup(secret=secret, uri=uri, qr_svg=qr_svg(uri))
 
     def enable_two_factor(self, user: User, secret: str, code: str) -> None:

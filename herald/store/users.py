@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -30,6 +32,25 @@ MAX_THROTTLE_KEY_CHARS = 300
 # Our tokens are 43 characters; anything much longer is not one of ours and is refused before hashing.
 MAX_TOKEN_CHARS = 100
 TOKEN_BYTES = 32
+# "web": a browser's session cookie; "app": an app's bearer token. A token works only as the kind it was made.
+SESSION_KINDS = ("web", "app")
+MAX_SESSION_LABEL_CHARS = 100
+# A session's public name on the account page and in the API: the start of its token's digest. 48 bits tell
+# one reader's sessions apart, and a digest's prefix says nothing about the token.
+HANDLE_CHARS = 12
+_HANDLE = re.compile(rf"^[0-9a-f]{{{HANDLE_CHARS}}}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """A signed-in session as its reader sees it in their list: never its token or its full digest."""
+
+    handle: str
+    kind: str
+    label: str  # the name the reader gave the app; "" for a browser
+    created_at: datetime
+    expires_at: datetime
+    user_agent: str
 
 
 def _now() -> datetime:
@@ -42,6 +63,16 @@ def _token_hash(token: str) -> str:
 
 def _usable_token(token: str) -> bool:
     return 0 < len(token) <= MAX_TOKEN_CHARS
+
+
+def session_handle(token: str) -> str:
+    """The handle of the session this raw token opens, as :meth:`UserStore.sessions` lists it."""
+    return _token_hash(token)[:HANDLE_CHARS]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in SESSION_KINDS:
+        raise ValueError(f"unknown session kind {kind!r}; expected one of {', '.join(SESSION_KINDS)}")
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -182,8 +213,12 @@ class UserStore:
 
     # Sessions ----------------------------------------------------------------------------------------------
 
-    def create_session(self, user_id: int, *, lifetime: timedelta, user_agent: str = "") -> str:
-        """A new raw session token for the browser; only its hash is stored."""
+    def create_session(
+        self, user_id: int, *, lifetime: timedelta, user_agent: str = "", kind: str = "web", label: str = ""
+    ) -> str:
+        """A new raw session token: a browser's cookie, or (``kind="app"``) an app's bearer token named
+        ``label``. Only its hash is stored."""
+        _check_kind(kind)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = _now()
         with self._db.write() as session:
@@ -194,12 +229,16 @@ class UserStore:
                     created_at=now,
                     expires_at=now + lifetime,
                     user_agent=user_agent[:MAX_USER_AGENT_CHARS],
+                    kind=kind,
+                    label=label[:MAX_SESSION_LABEL_CHARS],
                 )
             )
         return token
 
-    def session_user(self, token: str) -> User | None:
-        """The user signed in by this token: the session is live and the user not banned."""
+    def session_user(self, token: str, *, kind: str = "web") -> User | None:
+        """The user signed in by this token: the session is live, of this kind (a cookie is never a bearer
+        token, nor the other way round), and the user not banned."""
+        _check_kind(kind)
         if not _usable_token(token):
             return None
         query = (
@@ -207,6 +246,7 @@ class UserStore:
             .join(UserSessionRow, UserSessionRow.user_id == UserRow.id)
             .where(
                 UserSessionRow.token_hash == _token_hash(token),
+                UserSessionRow.kind == kind,
                 UserSessionRow.expires_at > _now(),
                 ~UserRow.banned,
             )
@@ -215,11 +255,60 @@ class UserStore:
             row = session.scalar(query)
             return _to_user(row) if row is not None else None
 
-    def delete_session(self, token: str) -> None:
+    def delete_session(self, token: str, *, kind: str | None = None) -> bool:
+        """End the session this token opens (only if it is of ``kind``, when given); False if none was."""
         if not _usable_token(token):
-            return
+            return False
+        statement = delete(UserSessionRow).where(UserSessionRow.token_hash == _token_hash(token))
+        if kind is not None:
+            _check_kind(kind)
+            statement = statement.where(UserSessionRow.kind == kind)
         with self._db.write() as session:
-            session.execute(delete(UserSessionRow).where(UserSessionRow.token_hash == _token_hash(token)))
+            return _rowcount(session.execute(statement)) > 0
+
+    def sessions(
+        self, user_id: int, *, kind: str = "app", limit: int = 100, offset: int = 0
+    ) -> builtins.list[SessionInfo]:
+        """The user's live sessions of one kind, newest first."""
+        _check_kind(kind)
+        query = (
+            select(UserSessionRow)
+            .where(
+                UserSessionRow.user_id == user_id,
+                UserSessionRow.kind == kind,
+                UserSessionRow.expires_at > _now(),
+            )
+            .order_by(UserSessionRow.created_at.desc(), UserSessionRow.token_hash)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._db.read() as session:
+            return [
+                SessionInfo(
+                    handle=row.token_hash[:HANDLE_CHARS],
+                    kind=row.kind,
+                    label=row.label,
+                    created_at=row.created_at,
+                    expires_at=row.expires_at,
+                    user_agent=row.user_agent,
+                )
+                for row in session.scalars(query)
+            ]
+
+    def delete_session_by_handle(self, user_id: int, handle: str, *, kind: str = "app") -> bool:
+        """End one of the user's own sessions by its handle; another user's session, or a handle that is not
+        one, ends nothing."""
+        _check_kind(kind)
+        if not _HANDLE.fullmatch(handle):
+            return False
+        statement = delete(UserSessionRow).where(
+            UserSessionRow.user_id == user_id,
+            UserSessionRow.kind == kind,
+            # a handle is hex digits only, so it holds no LIKE wildcard
+            UserSessionRow.token_hash.startswith(handle),
+        )
+        with self._db.write() as session:
+            return _rowcount(session.execute(statement)) > 0
 
     def delete_sessions(self, user_id: int, *, keep_token: str | None = None) -> int:
         """Sign a user out everywhere, except (after a password change) the browser that made it."""

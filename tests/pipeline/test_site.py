@@ -196,3 +196,13 @@ def test_a_failing_database_leaves_the_last_known_site(store: Store, admin: User
     assert site.current().name == "Known"
     fresh = Site(Settings(site_name="Configured"), store)
     assert fresh.current() == SiteLook("Configured", (), None)
+
+
+def test_mail_and_authenticator_apps_use_the_saved_name(store: Store, admin: User) -> None:
+    from herald.pipeline.accounts import Accounts
+
+    accounts = Accounts(Settings(site_name="Herald"), store, "k" * 48)
+    assert accounts.site_name == "Herald"
+    Site(Settings(site_name="Herald"), store).save(admin, name="The Desk", languages=[])
+    assert accounts.site_name == "The Desk"
+    assert "issuer=The%20Desk" in accounts.begin_two_factor(admin).uri

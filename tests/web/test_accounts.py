@@ -520,3 +520,78 @@ def test_the_front_page_header_is_the_same_for_everyone(site: tuple[TestClient, 
     assert '<a class="masthead-account" href="/account">Account</a>' in header(anonymous.text)
     assert header(signed_in.text) == header(anonymous.text)
     assert EMAIL not in signed_in.text and "set-cookie" not in signed_in.headers
+
+
+# Apps signed in
+
+
+def apps_section(html: str) -> str:
+    start = html.index('aria-labelledby="apps-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_account_page_lists_the_apps_signed_in_and_signs_one_out(
+    site: tuple[TestClient, Accounts],
+) -> None:
+    client, accounts = site
+    sign_in(client)
+    assert "No apps are signed in to your account." in apps_section(client.get("/account").text)
+    phone = accounts.sign_in_app(EMAIL, PASSWORD, label="Ada's <b>phone</b>")
+    tablet = accounts.sign_in_app(EMAIL, PASSWORD, label="Kitchen tablet")
+    page = client.get("/account")
+    section = apps_section(page.text)
+    assert '<h2 id="apps-heading">Apps signed in</h2>' in page.text
+    assert "Ada&#39;s &lt;b&gt;phone&lt;/b&gt;" in section and "<b>phone</b>" not in section
+    assert section.index("Kitchen tablet") < section.index("phone")  # newest first
+    assert section.count("Signed in <time datetime=") == 2 and "just now" in section
+    ada = accounts.user_for_app_token(phone.session_token)
+    assert ada is not None
+    handles = [a.handle for a in accounts.apps(ada)]
+    for handle in handles:
+        assert f'action="/account/apps/{handle}/sign-out"' in section
+    assert section.count('name="csrf_token"') == 2
+    assert 'class="account-button account-button-quiet" type="submit">Sign out' in section
+    assert session_of(client) not in section  # no token is ever shown
+
+    tablet_handle = handles[0]
+    forged = client.post(f"/account/apps/{tablet_handle}/sign-out", data={})
+    assert forged.status_code == 403 and FORGED in forged.text
+    assert accounts.user_for_app_token(tablet.session_token) is not None
+
+    token = token_in(page.text)
+    done = client.post(
+        f"/account/apps/{tablet_handle}/sign-out", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/account?done=app"
+    assert accounts.user_for_app_token(tablet.session_token) is None
+    assert accounts.user_for_app_token(phone.session_token) is not None
+    assert session_of(client) and accounts.user_for_session(session_of(client)) is not None  # still signed in
+    after = client.get("/account?done=app")
+    assert "That app is signed out." in after.text and "Kitchen tablet" not in apps_section(after.text)
+
+    again = client.post(f"/account/apps/{tablet_handle}/sign-out", data={"csrf_token": token_in(after.text)})
+    assert again.status_code == 404 and "That app is signed out already." in again.text
+
+
+def test_a_reader_cannot_sign_out_another_reader_s_app(site: tuple[TestClient, Accounts]) -> None:
+    client, accounts = site
+    accounts.create_user("bob@example.org", "Bob", PASSWORD)
+    bobs = accounts.sign_in_app("bob@example.org", PASSWORD, label="Bob's phone")
+    bob = accounts.user_for_app_token(bobs.session_token)
+    assert bob is not None
+    [handle] = [a.handle for a in accounts.apps(bob)]
+    sign_in(client)
+    assert "Bob's phone" not in client.get("/account").text
+    answer = client.post(
+        f"/account/apps/{handle}/sign-out", data={"csrf_token": form_token(client, "/account")}
+    )
+    assert answer.status_code == 404
+    assert accounts.user_for_app_token(bobs.session_token) == bob
+    # signed out, the form leads to signing in and ends nothing
+    with TestClient(client.app) as stranger:
+        token = form_token(stranger)
+        anonymous = stranger.post(
+            f"/account/apps/{handle}/sign-out", data={"csrf_token": token}, follow_redirects=False
+        )
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/account/sign-in")
+    assert accounts.user_for_app_token(bobs.session_token) == bob

@@ -45,7 +45,10 @@ DONE = {
     "two-factor-on": "Two-factor sign-in is on: from now on, signing in also asks for a code from your app.",
     "two-factor-off": "Two-factor sign-in is off.",
     "welcome": "Welcome! Your account is ready, and you are signed in.",
+    "app": "That app is signed out. It needs your password to sign in again.",
 }
+APP_GONE = "That app is signed out already."
+APPS_SHOWN = 100  # the newest; each sign-in of an app is one, and they expire after 90 days
 
 
 def local_path(value: str | None) -> str:
@@ -156,15 +159,32 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         await run_in_threadpool(accounts.sign_out, visit.token)
         return pages.redirect(visit, "/", signed_out=True)
 
-    # The account page: the password and two-factor forms
+    # The account page: the password and two-factor forms, and the apps signed in
 
-    def account_page(visit: Visit, user: User, *, status: int = 200, **context: Any) -> Response:
+    async def account_page(visit: Visit, user: User, *, status: int = 200, **context: Any) -> Response:
         done = DONE.get(visit.request.query_params.get("done", ""), "") if status == 200 else ""
-        defaults: dict[str, Any] = {"done": done, "password_error": "", "two_factor_error": ""}
-        return pages.render(visit, "account_page.html", status=status, user=user, **(defaults | context))
+        apps = await run_in_threadpool(functools.partial(accounts.apps, user, limit=APPS_SHOWN))
+        defaults: dict[str, Any] = {
+            "done": done,
+            "password_error": "",
+            "two_factor_error": "",
+            "apps_error": "",
+        }
+        return pages.render(
+            visit, "account_page.html", status=status, user=user, apps=apps, **(defaults | context)
+        )
 
     async def account(visit: Visit) -> Response:
-        return to_sign_in(visit) if visit.user is None else account_page(visit, visit.user)
+        return to_sign_in(visit) if visit.user is None else await account_page(visit, visit.user)
+
+    async def sign_out_app(visit: Visit, _form: Form) -> Response:
+        """One of the reader's apps signed out by its handle; another reader's handle signs nothing out."""
+        if visit.user is None:
+            return to_sign_in(visit)
+        handle = str(visit.request.path_params.get("handle", ""))
+        if not await run_in_threadpool(accounts.revoke_app, visit.user, handle):
+            return await account_page(visit, visit.user, status=404, apps_error=APP_GONE)
+        return pages.redirect(visit, HOME + "?done=app")
 
     async def change_password(visit: Visit, form: Form) -> Response:
         if visit.user is None:
@@ -176,7 +196,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             )
             if not problem:
                 return pages.redirect(visit, HOME + "?done=password")
-        return account_page(visit, visit.user, status=400, password_error=problem)
+        return await account_page(visit, visit.user, status=400, password_error=problem)
 
     async def two_factor_off(visit: Visit, form: Form) -> Response:
         if visit.user is None:
@@ -186,7 +206,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             _, problem = await _attempt(accounts.disable_two_factor, visit.user, values["password"])
             if not problem:
                 return pages.redirect(visit, HOME + "?done=two-factor-off")
-        return account_page(visit, visit.user, status=400, two_factor_error=problem)
+        return await account_page(visit, visit.user, status=400, two_factor_error=problem)
 
     # Turning two-factor sign-in on
 
@@ -359,6 +379,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         ("/account/password", change_password),
         ("/account/two-factor", two_factor_on),
         ("/account/two-factor/off", two_factor_off),
+        ("/account/apps/{handle}/sign-out", sign_out_app),
         ("/account/sign-up", sign_up),
         ("/account/welcome/{token}", welcome),
         ("/account/reset", request_reset),
