@@ -138,9 +138,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wrk(url: str, seconds: int, script: Path | None = None) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, non-2xx or socket errors)."""
-    cmd = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency"]
+def wrk(
+    url: str, seconds: int, script: Path | None = None, *, timeout_seconds: int = 2, connections: int = 64
+) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, non-2xx or socket errors); an answer slower than ``timeout_seconds`` is a
+    timeout error."""
+    threads = min(2, connections)
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        f"--timeout={timeout_seconds}s",
+        "--latency",
+    ]
     if script:
         cmd += ["-s", str(script)]
     text = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout

@@ -9,5 +9,6 @@ problem+json without touching the site's error pages.
 from herald.api.articles import create_api
 from herald.api.problems import install_problem_handlers, problem
 from herald.api.readers import create_reader_api
+from herald.api.search import create_search_api
 
-__all__ = ["create_api", "create_reader_api", "install_problem_handlers", "problem"]
+__all__ = ["create_api", "create_reader_api", "create_search_api", "install_problem_handlers", "problem"]

@@ -15,10 +15,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from herald.errors import AccountError, ConfigError
+from herald.translation import N_
 
 logger = logging.getLogger(__name__)
 
-_SEND_FAILED = "The email could not be sent; try again later."
+_SEND_FAILED = N_("The email could not be sent; try again later.")
 
 
 @dataclass(frozen=True)

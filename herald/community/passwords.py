@@ -18,6 +18,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from herald.translation import N_
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 
@@ -106,19 +108,19 @@ def password_problem(password: str, *, email: str = "", display_name: str = "") 
     try:
         password.encode("utf-8")
     except UnicodeEncodeError:
-        return "Your password contains characters that cannot be stored; choose another."
+        return N_("Your password contains characters that cannot be stored; choose another.")
     folded = _normalised(password).casefold()
     if len(set(folded)) == 1:
-        return "A password made of one repeated character is too easy to guess; choose another."
+        return N_("A password made of one repeated character is too easy to guess; choose another.")
     if _is_common(folded):
-        return "That password is one of the most common ones and easy to guess; choose another."
+        return N_("That password is one of the most common ones and easy to guess; choose another.")
     local_part = email.rpartition("@")[0] if "@" in email else email
     local_part = _normalised(local_part.strip()).casefold()
     if len(local_part) >= 4 and local_part in folded:
-        return "Your password must not contain your email address."
+        return N_("Your password must not contain your email address.")
     name = _normalised(" ".join(display_name.split())).casefold()
     if len(name) >= 4 and name in folded:
-        return "Your password must not contain your display name."
+        return N_("Your password must not contain your display name.")
     return None
 
 

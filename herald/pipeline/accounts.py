@@ -39,6 +39,7 @@ from herald.models import ROLES, User
 from herald.pipeline.site import saved_site_name
 from herald.store import Store
 from herald.store.users import SessionInfo
+from herald.translation import N_
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +53,21 @@ SIGN_UP_LINK_HOURS = 24
 RESET_LINK_HOURS = 1
 INVITATION_DAYS = 7
 
-WRONG_SIGN_IN = "The email address or the password is not right."
-THROTTLED = "Too many attempts. Wait 15 minutes, then try again, or reset your password."
-MAIL_THROTTLED = "Too many requests for mail. Wait an hour, then try again."
-SUSPENDED = "This account is suspended."
-BAD_LINK = "This link has expired or has been used. Ask for a new one."
-BAD_EMAIL = "Enter a valid email address."
-BAD_NAME = "Choose a name of 2 to 40 letters, digits or signs."
-WRONG_CODE = "That code is not right. Enter the 6 digits your authenticator app shows now."
-WRONG_PASSWORD = "Your current password is not right."
-SIGN_UP_CLOSED = "Sign-up is by invitation on this site: ask its editors for an account."
-CHECK_INBOX = "Check your inbox: if that address can be used, a link is on its way."
-CODE_NEEDED = "Enter the 6-digit code from your authenticator app."
+WRONG_SIGN_IN = N_("The email address or the password is not right.")
+THROTTLED = N_("Too many attempts. Wait 15 minutes, then try again, or reset your password.")
+MAIL_THROTTLED = N_("Too many requests for mail. Wait an hour, then try again.")
+SUSPENDED = N_("This account is suspended.")
+BAD_LINK = N_("This link has expired or has been used. Ask for a new one.")
+BAD_EMAIL = N_("Enter a valid email address.")
+BAD_NAME = N_("Choose a name of 2 to 40 letters, digits or signs.")
+WRONG_CODE = N_("That code is not right. Enter the 6 digits your authenticator app shows now.")
+WRONG_PASSWORD = N_("Your current password is not right.")
+SIGN_UP_CLOSED = N_("Sign-up is by invitation on this site: ask its editors for an account.")
+CHECK_INBOX = N_("Check your inbox: if that address can be used, a link is on its way.")
+CODE_NEEDED = N_("Enter the 6-digit code from your authenticator app.")
 APP_SESSION_DAYS = 90  # an app stays signed in longer than a browser: signing in again is a chore there
 MAX_APP_NAME_CHARS = 100
-BAD_APP_NAME = "Name the app in 1 to 100 characters, so you can tell it apart on your account page."
+BAD_APP_NAME = N_("Name the app in 1 to 100 characters, so you can tell it apart on your account page.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +449,7 @@ class Accounts:
     def set_role(self, email: str, role: str) -> User:
         user = self._existing(email)
         if user.is_admin and role != "admin" and self.store.users.count_admins() <= 1:
-            raise AccountError("That is the last admin: make another admin first.")
+            raise AccountError(N_("That is the last admin: make another admin first."))
         self.store.users.set_role(user.id, role)
         return self.store.users.get(user.id) or user
 

@@ -49,6 +49,7 @@ from herald.enrich import Embedder, load_embedder
 from herald.errors import AssistantError, LanguageModelError
 from herald.models import Article, EntityRef, Story
 from herald.store import Store
+from herald.translation import N_
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ SUMMARY_INPUT_SENTENCES = 60  # sentences a language model is given to summarise
 TRANSLATE_CHUNKS = 6  # at about 3,000 characters each: a long article is translated in part
 _SENTENCE_CACHE = 256  # articles whose sentence vectors stay in memory for follow-up questions
 
-NO_MODEL = "This tool needs a language model, and none is set up on this site."
-UNKNOWN_LANGUAGE = "Herald cannot translate into that language."
-EMPTY_ARTICLE = "This article has no text to work with."
+NO_MODEL = N_("This tool needs a language model, and none is set up on this site.")
+UNKNOWN_LANGUAGE = N_("Herald cannot translate into that language.")
+EMPTY_ARTICLE = N_("This article has no text to work with.")
 
 
 @dataclass(frozen=True, slots=True)

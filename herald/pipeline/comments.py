@@ -24,19 +24,20 @@ from herald.config import Settings
 from herald.errors import AccountError
 from herald.models import Comment, ModerationEntry, User
 from herald.store import Store
+from herald.translation import N_
 
 MAX_REASON_CHARS = 200
 ACTIONS = ("hide", "restore", "delete")
 
-EMPTY = "Write something first."
+EMPTY = N_("Write something first.")
 TOO_LONG = f"A comment can be at most {MAX_COMMENT_CHARS:,} characters long."
-TOO_FAST = "You are commenting too fast. Wait a minute, then try again."
-BANNED = "This account is suspended and cannot comment."
-NOT_YOURS = "You can only change your own comments."
-NO_SUCH_COMMENT = "That comment does not exist any more."
-NO_SUCH_ARTICLE = "That article does not exist."
-NOT_A_MODERATOR = "Only moderators can do that."
-HELD = "Thanks: your comment will appear once a moderator has seen it."
+TOO_FAST = N_("You are commenting too fast. Wait a minute, then try again.")
+BANNED = N_("This account is suspended and cannot comment.")
+NOT_YOURS = N_("You can only change your own comments.")
+NO_SUCH_COMMENT = N_("That comment does not exist any more.")
+NO_SUCH_ARTICLE = N_("That article does not exist.")
+NOT_A_MODERATOR = N_("Only moderators can do that.")
+HELD = N_("Thanks: your comment will appear once a moderator has seen it.")
 
 
 class CommentError(AccountError):
@@ -210,11 +211,11 @@ class Comments:
         _require_moderator(moderator)
         target = self.store.users.get(user_id)
         if target is None:
-            raise CommentError("No such account.")
+            raise CommentError(N_("No such account."))
         if target.is_moderator and not moderator.is_admin:
-            raise CommentError("Only an admin can ban a moderator.")
+            raise CommentError(N_("Only an admin can ban a moderator."))
         if target.id == moderator.id:
-            raise CommentError("You cannot ban yourself.")
+            raise CommentError(N_("You cannot ban yourself."))
         self.store.users.set_banned(target.id, banned)
         self.store.comments.log_action(
             moderator_id=moderator.id,

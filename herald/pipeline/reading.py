@@ -18,6 +18,7 @@ from herald.config import Settings
 from herald.errors import AccountError
 from herald.models import FOLLOW_KINDS, Article, Follow, User
 from herald.store import Store
+from herald.translation import N_
 
 FOR_YOU_DAYS = 7
 FOR_YOU_COUNT = 40
@@ -25,7 +26,7 @@ HALF_LIFE_HOURS = 24.0
 KIND_WEIGHT = {"story": 3.0, "entity": 2.0, "publisher": 1.0, "section": 1.0}
 MAX_FOLLOWS = 500  # per reader: past this, following is no longer a choice
 
-NOT_FOUND = "That is not something you can follow."
+NOT_FOUND = N_("That is not something you can follow.")
 TOO_MANY = f"You follow {MAX_FOLLOWS} things already; unfollow some first."
 
 

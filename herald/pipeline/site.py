@@ -28,6 +28,7 @@ from herald.config import Settings
 from herald.errors import HeraldError
 from herald.models import User
 from herald.store import SiteAsset, Store
+from herald.translation import N_
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,13 @@ MAX_SOURCE_PIXELS = 40_000_000  # a larger picture is refused before it is decod
 RASTER_FORMATS = frozenset(("PNG", "JPEG", "GIF", "WEBP"))
 CACHE_SECONDS = 5.0
 
-ADMINS_ONLY = "Only admins can change the site."
+ADMINS_ONLY = N_("Only admins can change the site.")
 BAD_NAME = f"Give the site a name of 1 to {MAX_NAME_CHARS} characters, without line breaks."
-UNKNOWN_LANGUAGE = "Choose languages from the list."
+UNKNOWN_LANGUAGE = N_("Choose languages from the list.")
 LOGO_TOO_LARGE = f"That file is larger than {MAX_LOGO_BYTES // 2**20} MB. Choose a smaller image."
-LOGO_EMPTY = "Choose an image file to upload."
-NOT_AN_IMAGE = "That file is not an image Herald can use. Upload a PNG, JPEG, GIF, WebP or SVG file."
-IMAGE_TOO_BIG = (
+LOGO_EMPTY = N_("Choose an image file to upload.")
+NOT_AN_IMAGE = N_("That file is not an image Herald can use. Upload a PNG, JPEG, GIF, WebP or SVG file.")
+IMAGE_TOO_BIG = N_(
     "That picture has too many pixels. Upload one of at most 4,000 by 4,000 pixels, or an SVG file."
 )
 

@@ -9,6 +9,7 @@ from herald.store.entities import EntityStore
 from herald.store.features import CopyCandidate, FeatureStore, NewFeatures
 from herald.store.publishers import PublisherStore, slugify
 from herald.store.reading import ReadingStore
+from herald.store.search import SearchStore
 from herald.store.site import SiteAsset, SiteStore
 from herald.store.sources import SourceStore
 from herald.store.stories import Placement, PlacementResult, StoryStore
@@ -29,6 +30,7 @@ __all__ = [
     "PlacementResult",
     "PublisherStore",
     "ReadingStore",
+    "SearchStore",
     "SiteAsset",
     "SiteStore",
     "SourceStore",
@@ -63,6 +65,7 @@ class Store:
         self.comments = CommentStore(self.db)
         self.reading = ReadingStore(self.db)
         self.site = SiteStore(self.db)
+        self.search = SearchStore(self.db)
 
     @property
     def url(self) -> str:

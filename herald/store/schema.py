@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -121,10 +122,16 @@ class ArticleRow(Base):
     copy_of: Mapped[str | None] = mapped_column(String(32), index=True)
     copy_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     story_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When something an app shows last changed: stamped by the database's triggers (migration 0008), never
+    # written by the store; what the API's "changes since" reads.
+    changed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, index=True, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
 
     __table_args__ = (
         Index("ix_articles_publisher_time", "publisher_id", "sort_time"),
         Index("ix_articles_section_time", "section", "sort_time"),
+        Index("ix_articles_language_time", "language", "sort_time"),  # search's language filter (0009)
     )
 
 
@@ -165,6 +172,9 @@ class StoryRow(Base):
     terms: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(  # as ArticleRow.changed_at
+        UTCDateTime, index=True, server_default=FetchedValue(), server_onupdate=FetchedValue()
+    )
 
     __table_args__ = (Index("ix_stories_section_updated", "section", "last_updated"),)
 

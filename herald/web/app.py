@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from herald.config import Settings
@@ -15,12 +15,14 @@ from herald.pipeline import ArticleTools, language_model_from
 from herald.pipeline.accounts import Accounts
 from herald.pipeline.comments import Comments
 from herald.pipeline.reading import Reading
+from herald.pipeline.search import Search
 from herald.pipeline.site import Site
 from herald.store import Store
 from herald.web import errors
 from herald.web.csrf import Csrf
 from herald.web.directory import Directory, Memo
 from herald.web.headers import HeadersMiddleware
+from herald.web.language import LanguageMiddleware
 from herald.web.pages import accounts as account_pages
 from herald.web.pages import admin as admin_pages
 from herald.web.pages import (
@@ -28,19 +30,22 @@ from herald.web.pages import (
     admin_sources,
     article,
     entity,
+    feeds,
     home,
     listing,
     moderation,
+    sitemaps,
     sources,
     story,
 )
+from herald.web.pages import app as app_pages
 from herald.web.pages import comments as comment_pages
 from herald.web.pages import reading as reading_pages
+from herald.web.pages import search as search_pages
 from herald.web.pages import tools as tool_pages
 from herald.web.pages.common import Web
 from herald.web.render import STATIC_DIR, Renderer
-
-ROBOTS = "User-agent: *\nAllow: /\n"
+from herald.web.session import secure_cookies
 
 
 def create_app(
@@ -49,6 +54,7 @@ def create_app(
     tools: ArticleTools | None = None,
     accounts: Accounts | None = None,
     *,
+    search: Search | None = None,
     wake_scheduler: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The site; the caller owns the store (opening and closing it), so this does no start-up work.
@@ -100,6 +106,9 @@ def create_app(
         title=settings.site_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.web = web
+    # Feeds first: /section/{name:path} and /entity/{key:path} would take a feed's address for a name.
+    app.include_router(feeds.router(web))
+    app.include_router(sitemaps.router(web))
     for page in (home, listing, article, tool_pages, story, entity, sources):
         app.include_router(page.router(web))
     csrf = Csrf(secret_key, settings)
@@ -110,6 +119,10 @@ def create_app(
     app.include_router(admin_sources.router(web, csrf))
     app.include_router(admin_site.router(web, csrf))
     app.include_router(reading_pages.router(web, csrf))
+    # Words and meaning: shared with the API when the caller builds it, so the process keeps one copy of
+    # the article vectors; built here (the model loads on the first search by meaning) when not.
+    app.include_router(search_pages.router(web, search if search is not None else Search(settings, store)))
+    app.include_router(app_pages.router(web))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -125,10 +138,10 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @app.get("/robots.txt", include_in_schema=False)
-    async def robots() -> PlainTextResponse:
-        return PlainTextResponse(ROBOTS, headers={"Cache-Control": "public, max-age=86400"})
-
     errors.install(app, renderer, directory)
+    # The interface's language for every page (inside the headers, so its own redirect gets them too).
+    app.add_middleware(
+        LanguageMiddleware, languages=renderer.catalogs.languages, secure=secure_cookies(settings)
+    )
     app.add_middleware(HeadersMiddleware)
     return app

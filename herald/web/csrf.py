@@ -22,6 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from herald.config import Settings
+from herald.translation import N_
 from herald.web.session import secure_cookies
 
 CSRF_COOKIE = "herald_csrf"
@@ -30,12 +31,12 @@ MAX_BODY_BYTES = 16 * 1024  # our largest form is a few hundred bytes
 MAX_FIELDS = 20
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
-FORGED_TITLE = "Please try again"
-FORGED = "This form has expired or came from another site. Go back, reload the page and try again."
-TOO_LARGE_TITLE = "Too much to send"
-TOO_LARGE = "What was sent is far longer than this form takes. Go back, shorten it and try again."
-MALFORMED_TITLE = "That did not work"
-MALFORMED = "What was sent is not a form we can read. Go back, reload the page and try again."
+FORGED_TITLE = N_("Please try again")
+FORGED = N_("This form has expired or came from another site. Go back, reload the page and try again.")
+TOO_LARGE_TITLE = N_("Too much to send")
+TOO_LARGE = N_("What was sent is far longer than this form takes. Go back, shorten it and try again.")
+MALFORMED_TITLE = N_("That did not work")
+MALFORMED = N_("What was sent is not a form we can read. Go back, reload the page and try again.")
 
 
 class FormRefused(Exception):

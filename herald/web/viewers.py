@@ -10,7 +10,8 @@ the pages sign readers in and out (their forms are then for everyone, and they t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from gettext import NullTranslations
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from herald.models import User
 from herald.web.csrf import Csrf, FormRefused
+from herald.web.language import DEFAULT_LANGUAGE, language_of
 from herald.web.pages.common import Web
 from herald.web.session import clear_session, sent_session_cookie, session_token, set_session
 
@@ -42,6 +44,12 @@ class Visit:
     nav: list[str]
     csrf_cookie: str
     csrf_is_new: bool
+    language: str = DEFAULT_LANGUAGE  # the interface's, as the language middleware chose it
+    translations: NullTranslations = field(default_factory=NullTranslations)
+
+    def gettext(self, message: str) -> str:
+        """A sentence in the viewer's language, for the few the code fills in before they are shown."""
+        return self.translations.gettext(message)
 
     @property
     def client(self) -> str:
@@ -88,7 +96,17 @@ class Viewers:
 
         user, nav = await run_in_threadpool(look)
         cookie = self.csrf.cookie_value(request)
-        return Visit(request, token, user, nav, cookie or Csrf.new_value(), cookie is None)
+        language = language_of(request)
+        return Visit(
+            request,
+            token,
+            user,
+            nav,
+            cookie or Csrf.new_value(),
+            cookie is None,
+            language,
+            self.web.renderer.translations(language),
+        )
 
     def get(self, show: Show) -> Endpoint:
         async def endpoint(request: Request) -> Response:
@@ -127,6 +145,7 @@ class Viewers:
             status=status,
             cache=self.cache,
             current=self.current,
+            language=visit.language,
             viewer=visit.user,
             csrf_token=self.csrf.token(visit.csrf_cookie),
             **context,

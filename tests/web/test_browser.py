@@ -326,3 +326,99 @@ def test_an_admin_renames_the_site_and_uploads_a_logo_on_a_phone(tmp_path: Path)
         assert page.evaluate("document.querySelector('.brand-logo').naturalWidth") == 120
         page.screenshot(path=str(tmp_path / "admin-site-390.png"), full_page=True)
         assert not errors, errors
+
+
+# Whether a cache of the service worker whose name starts with the prefix holds the page at the path.
+_KEPT = """async ([prefix, path]) => {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(prefix) && await (await caches.open(name)).match(path)) { return true; }
+  }
+  return false;
+}"""
+
+
+def test_the_app_installs_and_reads_a_saved_article_offline(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with _site_with_ada(tmp_path) as (url, room), sync_playwright() as p:
+        add_stories(room)
+        # A browser with a profile of its own: Chromium finds no page installable in a context without one
+        # (Playwright's usual contexts are incognito).
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            viewport={"width": 390, "height": 844},
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            # The AI panel is not under test here: answered at once, its model is never loaded (a load
+            # still running when the test ends would outlive the server).
+            page.route(
+                "**/article/*/ai",
+                lambda route: route.fulfill(content_type="text/html", body="<p>AI features</p>"),
+            )
+            page.goto(url + "/")
+            assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == url + "/"
+            cdp = context.new_cdp_session(page)
+            manifest = cdp.send("Page.getAppManifest")
+            assert manifest["url"] == url + "/manifest.webmanifest" and not manifest["errors"]
+            assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+            # the browser offered its install prompt, and "Get the app" holds it
+            expect(page.locator(".app-get.app-get-ready")).to_have_count(1, timeout=10_000)
+
+            # the worker keeps the front page's top stories
+            top = page.locator(".top-stories .card-title a").first.get_attribute("href")
+            assert top is not None
+            page.wait_for_function(_KEPT, arg=["herald-pages-", top], timeout=10_000)
+
+            article = next(a for a in room.articles if f"/article/{a}" != top)
+            path = f"/article/{article}"
+            page.goto(url + path)
+            title = page.locator("h1").inner_text()
+            first_paragraph = page.locator(".story-body p").first.inner_text()
+            offer = page.locator(".site-footer .app-get-button")
+            offer.scroll_into_view_if_needed()
+            expect(offer).to_be_visible()
+            expect(offer).to_have_text("Get the app")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the article page scrolls sideways by {overflow}px at 390px"
+            assert not page.evaluate(_KEPT, ["herald-", path])
+
+            page.locator("#you").get_by_role("link", name="Sign in").click()
+            page.wait_for_url("**/account/sign-in**")
+            _sign_in_as_ada(page)
+            page.wait_for_url(url + path)
+            page.locator("#you").get_by_role("button", name="Save this article for later").click()
+            page.wait_for_url(url + path)
+            expect(page.locator("#you .reader-saved")).to_contain_text("Saved", timeout=10_000)
+            page.wait_for_function(_KEPT, arg=["herald-saved-", path], timeout=10_000)
+
+            context.set_offline(True)
+            page.goto(url + path)
+            expect(page.locator("h1")).to_have_text(title)
+            expect(page.locator(".story-body p").first).to_have_text(first_paragraph)
+            # a page never kept: the offline page, listing what can be read
+            page.goto(url + "/section/Science")
+            expect(page.locator("h1")).to_have_text("You are offline")
+            saved = page.locator("[data-offline-group=saved]")
+            expect(saved.get_by_role("link", name=title)).to_be_visible()
+            expect(page.locator("[data-offline-group=top] li").first).to_be_visible()
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"the offline page scrolls sideways by {overflow}px at 390px"
+            page.screenshot(path=str(tmp_path / "offline-390.png"), full_page=True)
+            saved.get_by_role("link", name=title).click()
+            page.wait_for_url(url + path)
+            expect(page.locator("h1")).to_have_text(title)
+
+            # signing out takes the reader's saved articles from this browser
+            context.set_offline(False)
+            page.goto(url + "/account")
+            page.get_by_role("button", name="Sign out").click()
+            page.wait_for_url(url + "/")
+            page.wait_for_function(f"async () => !(await ({_KEPT})(['herald-saved-', '{path}']))")
+            assert not [e for e in errors if "Content Security Policy" in e]
+        finally:
+            context.close()

@@ -177,11 +177,14 @@ def test_article_metadata_for_previews_and_search(client: TestClient, newsroom: 
     assert data["inLanguage"] == "en"
 
 
-def test_article_in_french_sets_the_page_language(client: TestClient, newsroom: Newsroom) -> None:
+def test_article_in_french_marks_its_text_french(client: TestClient, newsroom: Newsroom) -> None:
+    """The page speaks the reader's language (English here); the article's own text keeps its language."""
     french = [i for i in newsroom.articles if "Le port" in client.get(f"/article/{i}").text]
     assert french
     page = Page(client.get(f"/article/{french[0]}").text)
-    assert page.all("html")[0]["lang"] == "fr"
+    assert page.all("html")[0]["lang"] == "en"
+    assert page.all("h1", **{"class": "story-title"})[0]["lang"] == "fr"
+    assert page.all("div", **{"class": "story-body"})[0]["lang"] == "fr"
 
 
 XSS = "<script>alert(1)</script>"

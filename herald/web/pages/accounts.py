@@ -20,6 +20,7 @@ from starlette.responses import Response
 from herald.errors import AccountError, CodeRequired, SignInThrottled
 from herald.models import User
 from herald.pipeline.accounts import BAD_EMAIL, BAD_LINK, CHECK_INBOX, SIGN_UP_CLOSED, WRONG_CODE
+from herald.translation import N_
 from herald.web.csrf import Csrf
 from herald.web.pages.common import Web
 from herald.web.viewers import Form, Handle, Show, Viewers, Visit
@@ -32,22 +33,26 @@ SETUP_SECONDS = 10 * 60
 _LIMITS = {"email": 254, "name": 80, "code": 10, "setup": MAX_LINK_TOKEN, "next": 500}
 MAX_PASSWORD = 200  # every other field is a password: password, current, new, repeat
 _TOO_LONG = {
-    "email": "That email address is too long.",
-    "name": "That name is too long: choose one of 2 to 40 letters, digits or signs.",
-    "code": "That code is too long. Enter the 6 digits your authenticator app shows now.",
+    "email": N_("That email address is too long."),
+    "name": N_("That name is too long: choose one of 2 to 40 letters, digits or signs."),
+    "code": N_("That code is too long. Enter the 6 digits your authenticator app shows now."),
 }
-TOO_LONG_PASSWORD = "That password is too long: use at most 200 characters."
-NOT_THE_SAME = "The two new passwords are not the same. Type the same password twice."
-SETUP_EXPIRED = "That set-up took longer than 10 minutes. Add the new code below to your app and try again."
-PASSWORD_CHANGED = "Your password is changed; sign in with it."
+TOO_LONG_PASSWORD = N_("That password is too long: use at most 200 characters.")
+NOT_THE_SAME = N_("The two new passwords are not the same. Type the same password twice.")
+SETUP_EXPIRED = N_(
+    "That set-up took longer than 10 minutes. Add the new code below to your app and try again."
+)
+PASSWORD_CHANGED = N_("Your password is changed; sign in with it.")
 DONE = {
-    "password": "Your password is changed. Other browsers signed in to your account are signed out.",
-    "two-factor-on": "Two-factor sign-in is on: from now on, signing in also asks for a code from your app.",
-    "two-factor-off": "Two-factor sign-in is off.",
-    "welcome": "Welcome! Your account is ready, and you are signed in.",
-    "app": "That app is signed out. It needs your password to sign in again.",
+    "password": N_("Your password is changed. Other browsers signed in to your account are signed out."),
+    "two-factor-on": N_(
+        "Two-factor sign-in is on: from now on, signing in also asks for a code from your app."
+    ),
+    "two-factor-off": N_("Two-factor sign-in is off."),
+    "welcome": N_("Welcome! Your account is ready, and you are signed in."),
+    "app": N_("That app is signed out. It needs your password to sign in again."),
 }
-APP_GONE = "That app is signed out already."
+APP_GONE = N_("That app is signed out already.")
 APPS_SHOWN = 100  # the newest; each sign-in of an app is one, and they expire after 90 days
 
 
@@ -108,7 +113,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         return pages.to_sign_in(visit, visit.request.url.path if visit.request.method == "GET" else HOME)
 
     def bad_link(visit: Visit) -> Response:
-        return pages.message(visit, "This link does not work", BAD_LINK, status=400)
+        return pages.message(visit, N_("This link does not work"), BAD_LINK, status=400)
 
     async def start_session(visit: Visit, token: str, target: str) -> Response:
         """Whatever session the browser named before (perhaps one planted in it) ends; the new one begins."""
@@ -258,7 +263,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     def sign_up_page(visit: Visit, *, status: int = 200, email: str = "", error: str = "") -> Response:
         if not web.settings.signup_by_email:
-            return pages.message(visit, "Sign up", SIGN_UP_CLOSED)
+            return pages.message(visit, N_("Sign up"), SIGN_UP_CLOSED)
         return pages.render(visit, "account_sign_up.html", status=status, email=email, error=error)
 
     async def sign_up_form(visit: Visit) -> Response:
@@ -275,7 +280,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
                 functools.partial(accounts.request_sign_up, client=visit.client), values["email"]
             )
             if not problem:
-                return pages.message(visit, "Check your inbox", message)
+                return pages.message(visit, N_("Check your inbox"), message)
         return sign_up_page(visit, status=400, email=values["email"], error=problem)
 
     def welcome_page(
@@ -328,7 +333,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             # Mail goes only to an address with an account, so a failure to send must look like success or it
             # would tell the asker that the address has one (the log tells the operator).
             if problem != BAD_EMAIL:
-                return pages.message(visit, "Check your inbox", CHECK_INBOX)
+                return pages.message(visit, N_("Check your inbox"), CHECK_INBOX)
         return reset_page(visit, status=400, email=values["email"], error=problem)
 
     async def reset_user(visit: Visit) -> User | None:
@@ -354,9 +359,9 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
                 mine = visit.user is not None and visit.user.id == user.id
                 return pages.message(
                     visit,
-                    "Password changed",
+                    N_("Password changed"),
                     PASSWORD_CHANGED,
-                    link=("/account/sign-in", "Sign in"),
+                    link=("/account/sign-in", N_("Sign in")),
                     signed_out=mine,
                 )
             if problem == BAD_LINK:

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from herald.models import ROLES, User
 from herald.pipeline.accounts import INVITATION_DAYS, AccountError
 from herald.pipeline.comments import MAX_REASON_CHARS
+from herald.translation import N_
 from herald.web.csrf import Csrf
 from herald.web.pages.comments import comment_viewers, parse_id
 from herald.web.pages.common import Web
@@ -27,15 +28,15 @@ from herald.web.viewers import Form, Handle, Visit
 ADMIN = "/admin"
 USERS = ADMIN + "/users"
 PER_PAGE = 50
-NOT_YOURS_TITLE = "Admins only"
-NOT_YOURS = "Only admins can see this page."
-NO_SUCH_ACCOUNT = "That account does not exist."
+NOT_YOURS_TITLE = N_("Admins only")
+NOT_YOURS = N_("Only admins can see this page.")
+NO_SUCH_ACCOUNT = N_("That account does not exist.")
 BAD_ROLE = "Choose one of the roles: " + ", ".join(ROLES) + "."
-HAS_ACCOUNT = "That address already has an account."
+HAS_ACCOUNT = N_("That address already has an account.")
 DONE = {
-    "role": "The role is changed.",
-    "ban": "The account is banned and signed out everywhere; the ban is in the moderation log.",
-    "unban": "The ban is lifted: the account can sign in and comment again.",
+    "role": N_("The role is changed."),
+    "ban": N_("The account is banned and signed out everywhere; the ban is in the moderation log."),
+    "unban": N_("The ban is lifted: the account can sign in and comment again."),
 }
 
 
@@ -59,7 +60,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     def refused(visit: Visit, text: str, status: int = 400) -> Response:
         return viewers.message(
-            visit, "That did not work", text, status=status, link=(USERS, "Back to the accounts")
+            visit, N_("That did not work"), text, status=status, link=(USERS, N_("Back to the accounts"))
         )
 
     async def index_page(request: Request) -> Response:

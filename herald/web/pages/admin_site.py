@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from herald.models import User
 from herald.pipeline.site import LOGO_TOO_LARGE, MAX_LOGO_BYTES, MAX_NAME_CHARS, SiteError
+from herald.translation import N_
 from herald.web.csrf import Csrf, FormRefused
 from herald.web.pages.comments import comment_viewers
 from herald.web.pages.common import Web
@@ -22,14 +23,14 @@ from herald.web.viewers import Form, Visit
 
 SETTINGS_PATH = "/admin/site"
 LOGO_PATH = "/site/logo"
-NOT_YOURS_TITLE = "Admins only"
-NOT_YOURS = "Only admins can see this page."
+NOT_YOURS_TITLE = N_("Admins only")
+NOT_YOURS = N_("Only admins can see this page.")
 LANGUAGE_FIELD = "languages"
 MAX_LANGUAGE_FIELDS = 400  # one checkbox a language: far more than any site offers
 DONE = {
-    "saved": "Saved. Every page shows the change within a minute.",
-    "logo": "The new logo is in place.",
-    "logo-removed": "The logo is removed: the site shows Herald's own again.",
+    "saved": N_("Saved. Every page shows the change within a minute."),
+    "logo": N_("The new logo is in place."),
+    "logo-removed": N_("The logo is removed: the site shows Herald's own again."),
 }
 LOGO_CACHE_VERSIONED = "public, max-age=31536000, immutable"
 LOGO_CACHE_PLAIN = "public, max-age=300"
@@ -101,7 +102,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             _fields, data = await csrf.read_upload(request, file_field="logo", max_file_bytes=MAX_LOGO_BYTES)
         except FormRefused as refused:
             if refused.status == 413:
-                return viewers.message(visit, "That did not work", LOGO_TOO_LARGE, status=413)
+                return viewers.message(visit, N_("That did not work"), LOGO_TOO_LARGE, status=413)
             return viewers.message(visit, refused.title, refused.message, status=refused.status)
         who = admin(visit)
         if isinstance(who, Response):

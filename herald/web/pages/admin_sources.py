@@ -21,7 +21,9 @@ from starlette.responses import Response
 from herald.models import Source, SourceSpec, User
 from herald.pipeline import MAX_URL_LENGTH, SECTIONS
 from herald.store.sources import FeedAddressTaken
+from herald.translation import N_
 from herald.web.csrf import Csrf
+from herald.web.language import language_of
 from herald.web.pages.admin import NOT_YOURS, NOT_YOURS_TITLE
 from herald.web.pages.comments import comment_viewers, parse_id
 from herald.web.pages.common import Web
@@ -35,33 +37,33 @@ MAX_PUBLISHER_CHARS = 200  # the width of a publisher's name column
 # Failing feeds first: they are what an admin opens this page for; paused ones last.
 ORDER = {"failing": 0, "unchecked": 1, "healthy": 2, "paused": 3}
 
-NOTHING_CHANGED = "Nothing was changed."
-NO_ADDRESS = "Type the feed's address, starting with http:// or https://."
-BAD_SCHEME = "A feed address starts with http:// or https://. Check the address and try again."
+NOTHING_CHANGED = N_("Nothing was changed.")
+NO_ADDRESS = N_("Type the feed's address, starting with http:// or https://.")
+BAD_SCHEME = N_("A feed address starts with http:// or https://. Check the address and try again.")
 ADDRESS_TOO_LONG = (
     f"That feed address is longer than {MAX_URL_LENGTH:,} characters. Check the address and try again."
 )
-NO_HOST = "That feed address names no site after http:// or https://. Check the address and try again."
-NO_TITLE = "Give the feed a title."
+NO_HOST = N_("That feed address names no site after http:// or https://. Check the address and try again.")
+NO_TITLE = N_("Give the feed a title.")
 TITLE_TOO_LONG = f"A title is at most {MAX_TITLE_CHARS} characters. Shorten it and try again."
 PUBLISHER_TOO_LONG = (
     f"A publisher's name is at most {MAX_PUBLISHER_CHARS} characters. Shorten it and try again."
 )
 BAD_SECTION = "Choose one of the sections (" + ", ".join(SECTIONS) + "), or Automatic."
-ALREADY_FOLLOWED = "Herald already follows that feed address."
-ADDRESS_TAKEN = "Another source already follows that feed address, so this one keeps its own."
-NO_SUCH_SOURCE = "That source does not exist: it may have been removed."
-PAUSED = "This feed is paused, so Herald does not fetch it. Resume it first, then refresh it."
-NOT_CONFIRMED = "To remove the feed, tick “Yes, stop following this feed” and press the button again."
-FETCHES_NOW = "Herald fetches it now; reload in a moment to see the result."
-WAITS = "It is due now: the next round of “herald run” or “herald worker” fetches it."
+ALREADY_FOLLOWED = N_("Herald already follows that feed address.")
+ADDRESS_TAKEN = N_("Another source already follows that feed address, so this one keeps its own.")
+NO_SUCH_SOURCE = N_("That source does not exist: it may have been removed.")
+PAUSED = N_("This feed is paused, so Herald does not fetch it. Resume it first, then refresh it.")
+NOT_CONFIRMED = N_("To remove the feed, tick “Yes, stop following this feed” and press the button again.")
+FETCHES_NOW = N_("Herald fetches it now; reload in a moment to see the result.")
+WAITS = N_("It is due now: the next round of “herald run” or “herald worker” fetches it.")
 DONE = {
-    "added": "The feed is added.",
-    "edited": "The changes are saved.",
-    "paused": "The feed is paused: Herald does not fetch it until you resume it. Its articles stay.",
-    "resumed": "The feed is resumed.",
-    "refresh": "The feed is due now.",
-    "removed": "The feed is removed: Herald no longer follows it. Its articles stay.",
+    "added": N_("The feed is added."),
+    "edited": N_("The changes are saved."),
+    "paused": N_("The feed is paused: Herald does not fetch it until you resume it. Its articles stay."),
+    "resumed": N_("The feed is resumed."),
+    "refresh": N_("The feed is due now."),
+    "removed": N_("The feed is removed: Herald no longer follows it. Its articles stay."),
 }
 WAKES = {"added", "resumed", "refresh"}  # done sentences followed by what happens to the feed next
 
@@ -147,11 +149,14 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         return visit.user
 
     def refused(
-        visit: Visit, why: str, *, status: int = 400, back: tuple[str, str] = (SOURCES, "Back to the sources")
+        visit: Visit,
+        why: str,
+        *,
+        status: int = 400,
+        back: tuple[str, str] = (SOURCES, N_("Back to the sources")),
     ) -> Response:
-        return viewers.message(
-            visit, "That did not work", f"{why} {NOTHING_CHANGED}", status=status, link=back
-        )
+        why_then = f"{visit.gettext(why)} {visit.gettext(NOTHING_CHANGED)}"
+        return viewers.message(visit, N_("That did not work"), why_then, status=status, link=back)
 
     def no_such_source(visit: Visit) -> Response:
         return refused(visit, NO_SUCH_SOURCE, status=404)
@@ -164,7 +169,9 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         key = request.query_params.get("done", "")
         if key not in DONE:
             return ""
-        return f"{DONE[key]} {next_step}" if key in WAKES else DONE[key]
+        words = web.renderer.translations(language_of(request))
+        done = words.gettext(DONE[key])
+        return f"{done} {words.gettext(next_step)}" if key in WAKES else done
 
     async def list_page(request: Request) -> Response:
         visit = await viewers.visit(request)
@@ -194,7 +201,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             return who
         if source_id is None:
             return viewers.message(
-                visit, "No such source", NO_SUCH_SOURCE, status=404, link=(SOURCES, "All sources")
+                visit, N_("No such source"), NO_SUCH_SOURCE, status=404, link=(SOURCES, N_("All sources"))
             )
 
         def look() -> tuple[Source | None, list[tuple[int, str, str, datetime]]]:
@@ -207,7 +214,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         source, problems = await run_in_threadpool(look)
         if source is None:
             return viewers.message(
-                visit, "No such source", NO_SUCH_SOURCE, status=404, link=(SOURCES, "All sources")
+                visit, N_("No such source"), NO_SUCH_SOURCE, status=404, link=(SOURCES, N_("All sources"))
             )
         return viewers.render(
             visit,
@@ -236,7 +243,13 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         source, created = await run_in_threadpool(web.store.sources.add, spec)
         if not created:
             return refused(
-                visit, ALREADY_FOLLOWED, status=409, back=(source_path(source.id), f"Open “{source.title}”")
+                visit,
+                ALREADY_FOLLOWED,
+                status=409,
+                back=(
+                    source_path(source.id),
+                    visit.gettext(N_("Open “%(title)s”")) % {"title": source.title},
+                ),
             )
         wake()
         return viewers.redirect(visit, f"{source_path(source.id)}?done=added")
@@ -262,7 +275,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             feed_url = feed_address(form.get("feed_url", ""))
             section = section_of(form.get("section", ""))
         except Refused as exc:
-            return refused(visit, str(exc), back=(page, "Back to the feed"))
+            return refused(visit, str(exc), back=(page, N_("Back to the feed")))
 
         def save() -> Source | None:
             updated = web.store.sources.update(source.id, title=title, feed_url=feed_url)
@@ -277,9 +290,9 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             updated = await run_in_threadpool(save)
         except FeedAddressTaken as exc:
             other = (
-                (source_path(exc.source_id), "Open the other source")
+                (source_path(exc.source_id), N_("Open the other source"))
                 if exc.source_id
-                else (page, "Back to the feed")
+                else (page, N_("Back to the feed"))
             )
             return refused(visit, ADDRESS_TAKEN, status=409, back=other)
         if updated is None:
@@ -308,13 +321,13 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             return found
         source, page = found
         if not source.enabled:
-            return refused(visit, PAUSED, status=409, back=(page, "Back to the feed"))
+            return refused(visit, PAUSED, status=409, back=(page, N_("Back to the feed")))
         if not await run_in_threadpool(web.store.sources.request_refresh, source.id, datetime.now(UTC)):
             # paused or removed since we looked
             latest = await run_in_threadpool(web.store.sources.get, source.id)
             if latest is None:
                 return no_such_source(visit)
-            return refused(visit, PAUSED, status=409, back=(page, "Back to the feed"))
+            return refused(visit, PAUSED, status=409, back=(page, N_("Back to the feed")))
         wake()
         return viewers.redirect(visit, f"{page}?done=refresh")
 
@@ -324,7 +337,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             return found
         source, page = found
         if form.get("confirm") != "yes":
-            return refused(visit, NOT_CONFIRMED, back=(page, "Back to the feed"))
+            return refused(visit, NOT_CONFIRMED, back=(page, N_("Back to the feed")))
         if not await run_in_threadpool(web.store.sources.remove, source.id):
             return no_such_source(visit)
         return viewers.redirect(visit, f"{SOURCES}?done=removed")

@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import Article
 from herald.web.coverage import distinct_texts, more_on_story, syndication, text_of
+from herald.web.language import language_of
 from herald.web.pages.common import ARTICLE_ID, Web, not_found
 from herald.web.pages.story import StoryView, cached_story
 from herald.web.seo import json_for_script, news_article_ld
@@ -35,7 +37,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/article/{article_id}", response_class=HTMLResponse)
-    async def article(article_id: str) -> Response:
+    async def article(article_id: str, request: Request) -> Response:
         if not ARTICLE_ID.match(article_id):
             raise not_found()  # no database trip for a malformed id
 
@@ -86,6 +88,6 @@ def router(web: Web) -> APIRouter:
                 "json_ld": json_for_script(news_article_ld(found, page_url=page_url)),
             }
 
-        return await web.page("article.html", load, current=None)
+        return await web.page("article.html", load, current=None, language=language_of(request))
 
     return routes

@@ -31,6 +31,7 @@ from herald.pipeline.comments import (
     CommentError,
     ThreadComment,
 )
+from herald.translation import N_
 from herald.web.csrf import Csrf
 from herald.web.pages.common import ARTICLE_ID, Moved, Web
 from herald.web.pages.story import cached_story
@@ -40,17 +41,17 @@ PRIVATE = "private, no-store"  # about one viewer: never kept by a browser's or 
 LARGEST_ID = 2**63 - 1  # past this a database integer overflows: no such row, and no trip to ask
 # (value, label) of the report form's choices; anything else sent is "other"
 REPORT_REASONS = (
-    ("spam", "Spam or advertising"),
-    ("abuse", "Abuse or harassment"),
-    ("off-topic", "Off-topic"),
-    ("other", "Something else"),
+    ("spam", N_("Spam or advertising")),
+    ("abuse", N_("Abuse or harassment")),
+    ("off-topic", N_("Off-topic")),
+    ("other", N_("Something else")),
 )
-NO_STORY = "That story does not exist."
-NOWHERE = "That comment has no article or story to go on. Go back, reload the page and try again."
+NO_STORY = N_("That story does not exist.")
+NOWHERE = N_("That comment has no article or story to go on. Go back, reload the page and try again.")
 DONE = {
     "held": HELD,
-    "reported": "Thanks for the report: a moderator will look at that comment.",
-    "deleted": "Your comment is deleted.",
+    "reported": N_("Thanks for the report: a moderator will look at that comment."),
+    "deleted": N_("Your comment is deleted."),
 }
 
 
@@ -186,7 +187,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             return viewers.redirect(visit, moved.location)
         if context is None:
             missing = NO_SUCH_ARTICLE if target.article_id else NO_STORY
-            return viewers.message(visit, "Not found", missing, status=404)
+            return viewers.message(visit, N_("Not found"), missing, status=404)
         done = DONE.get(visit.request.query_params.get("done", ""), "") if status == 200 else ""
         if draft is not None and not _has_form(context["thread"], draft):
             draft = Draft("post", None, draft.text)  # the text goes back where it can still be sent from
@@ -198,13 +199,13 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def article_thread(request: Request, article_id: str, fragment: str = "") -> Response:
         visit = await viewers.visit(request)
         if not ARTICLE_ID.match(article_id):
-            return viewers.message(visit, "Not found", NO_SUCH_ARTICLE, status=404)
+            return viewers.message(visit, N_("Not found"), NO_SUCH_ARTICLE, status=404)
         return await thread_page(visit, Target(article_id=article_id), fragment=fragment == "1")
 
     async def story_thread(request: Request, story_id: int, fragment: str = "") -> Response:
         visit = await viewers.visit(request)
         if not 0 < story_id <= LARGEST_ID:
-            return viewers.message(visit, "Not found", NO_STORY, status=404)
+            return viewers.message(visit, N_("Not found"), NO_STORY, status=404)
         return await thread_page(visit, Target(story_id=story_id), fragment=fragment == "1")
 
     def refused(visit: Visit, target: Target, exc: CommentError, draft: Draft) -> Awaitable[Response]:
@@ -214,7 +215,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def post(visit: Visit, form: Form) -> Response:
         target = _target_of(form)
         if target is None:
-            return viewers.message(visit, "That did not work", NOWHERE, status=400)
+            return viewers.message(visit, N_("That did not work"), NOWHERE, status=400)
         if visit.user is None:
             return viewers.to_sign_in(visit, target.page_path + "#comments")
         text = form.get("text", "")
@@ -227,7 +228,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
             target.story_id is not None
             and await run_in_threadpool(cached_story, web, target.story_id) is None
         ):
-            return viewers.message(visit, "Not found", NO_STORY, status=404)
+            return viewers.message(visit, N_("Not found"), NO_STORY, status=404)
         write = functools.partial(
             comments.post, visit.user, text, parent_id=parent_id, client=visit.client, **target.ids
         )
@@ -246,7 +247,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         typed, for an edit). Signed out, the form leads to signing in and back to the comment's page."""
         found = await run_in_threadpool(web.store.comments.get, comment_id)
         if found is None:
-            return viewers.message(visit, "Not found", NO_SUCH_COMMENT, status=404)
+            return viewers.message(visit, N_("Not found"), NO_SUCH_COMMENT, status=404)
         target = _target_of_comment(found.article_id, found.story_id)
         if visit.user is None:
             return viewers.to_sign_in(visit, target.page_path + "#comments")
@@ -261,7 +262,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def edit(visit: Visit, form: Form) -> Response:
         comment_id = parse_id(visit.request.path_params.get("comment_id"))
         if comment_id is None:
-            return viewers.message(visit, "Not found", NO_SUCH_COMMENT, status=404)
+            return viewers.message(visit, N_("Not found"), NO_SUCH_COMMENT, status=404)
         text = form.get("text", "")
 
         def change(user: User) -> str:
@@ -273,7 +274,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def delete(visit: Visit, form: Form) -> Response:
         comment_id = parse_id(visit.request.path_params.get("comment_id"))
         if comment_id is None:
-            return viewers.message(visit, "Not found", NO_SUCH_COMMENT, status=404)
+            return viewers.message(visit, N_("Not found"), NO_SUCH_COMMENT, status=404)
 
         def change(user: User) -> str:
             comments.delete(user, comment_id)
@@ -284,7 +285,7 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def report(visit: Visit, form: Form) -> Response:
         comment_id = parse_id(visit.request.path_params.get("comment_id"))
         if comment_id is None:
-            return viewers.message(visit, "Not found", NO_SUCH_COMMENT, status=404)
+            return viewers.message(visit, N_("Not found"), NO_SUCH_COMMENT, status=404)
         reason = form.get("reason", "")
         known = {value for value, _label in REPORT_REASONS}
 

@@ -21,6 +21,7 @@ from herald.pipeline.reading import Reading
 from herald.pipeline.site import Site
 from herald.store import Store
 from herald.web.directory import Directory, Memo
+from herald.web.language import DEFAULT_LANGUAGE
 from herald.web.render import PAGE_CACHE, Renderer
 from herald.web.seo import article_time
 
@@ -59,17 +60,22 @@ class Web:
         return self.site.current().languages
 
     async def page(
-        self, template: str, load: Callable[[], dict[str, Any]], *, current: str | None = None
+        self,
+        template: str,
+        load: Callable[[], dict[str, Any]],
+        *,
+        current: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> Response:
         """Run ``load`` (synchronous store calls) in a worker thread, in one hop with the nav's sections,
-        then render on the loop: the event loop never waits on the database. A loader that raises
-        :class:`Moved` gets a permanent redirect instead."""
+        then render on the loop, in the request's ``language``: the event loop never waits on the database.
+        A loader that raises :class:`Moved` gets a permanent redirect instead."""
 
         try:
             context = await run_in_threadpool(self._with_nav, load)
         except Moved as moved:
             return RedirectResponse(moved.location, status_code=301, headers={"Cache-Control": MOVED_CACHE})
-        return self.renderer.page(template, current=current, **context)
+        return self.renderer.page(template, current=current, language=language, **context)
 
     def _with_nav(self, load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         context = load()
@@ -84,13 +90,18 @@ class Web:
         load: Callable[[], dict[str, Any]],
         *,
         current: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> HTMLResponse:
-        """A page that is the same for every reader (the front page): loaded and rendered once per period,
-        in a worker thread, and served from memory in between."""
+        """A page that is the same for every reader of a language (the front page): loaded and rendered
+        once per period and language, in a worker thread, and served from memory in between."""
 
         def build() -> dict[str, Any]:
-            return {"html": self.renderer.render_text(template, current=current, **self._with_nav(load))}
+            context = self._with_nav(load)
+            return {
+                "html": self.renderer.render_text(template, current=current, language=language, **context)
+            }
 
+        key = f"{key}:{language}"
         built = self.memo.ready(key)
         if built is None:
             built = await run_in_threadpool(self.memo.get, key, ttl_seconds, build)
@@ -116,6 +127,7 @@ class Before:
 
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{32}$")
+BAD_PAGE_LINK = "That page link is not valid."
 
 
 def parse_before(value: str | None) -> Before | None:
@@ -127,9 +139,9 @@ def parse_before(value: str | None) -> Before | None:
     try:
         when = datetime.fromisoformat(stamp.replace(" ", "+"))
     except ValueError as exc:
-        raise HTTPException(status_code=400, detail="That page link is not valid.") from exc
+        raise HTTPException(status_code=400, detail=BAD_PAGE_LINK) from exc
     if article_id and not ARTICLE_ID.match(article_id):
-        raise HTTPException(status_code=400, detail="That page link is not valid.")
+        raise HTTPException(status_code=400, detail=BAD_PAGE_LINK)
     return Before(when.replace(tzinfo=UTC) if when.tzinfo is None else when, article_id or None)
 
 

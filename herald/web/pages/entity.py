@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import EntityRef
+from herald.web.language import language_of
 from herald.web.pages.common import Web, not_found
 from herald.web.render import entity_kind, entity_path
 
@@ -33,7 +35,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/entity/{key:path}", response_class=HTMLResponse)
-    async def entity(key: str) -> Response:
+    async def entity(key: str, request: Request) -> Response:
         if not key or len(key) > _LONGEST_KEY:
             raise not_found()
 
@@ -51,13 +53,20 @@ def router(web: Web) -> APIRouter:
                 "page_url": web.settings.public_base_url + entity_path(found.key),
             }
 
-        return await web.page("entity.html", load)
+        return await web.page("entity.html", load, language=language_of(request))
 
     def topics_load() -> dict[str, Any]:
         return {"kinds": by_kind(web.store.entities.popular(TOPICS))}
 
     @routes.get("/topics", response_class=HTMLResponse)
-    async def topics() -> HTMLResponse:
-        return await web.shared_page("topics", TOPICS_SECONDS, "topics.html", topics_load, current="topics")
+    async def topics(request: Request) -> HTMLResponse:
+        return await web.shared_page(
+            "topics",
+            TOPICS_SECONDS,
+            "topics.html",
+            topics_load,
+            current="topics",
+            language=language_of(request),
+        )
 
     return routes

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from herald.models import Article, Story
+from herald.translation import N_
 from herald.web.coverage import other_outlets
+from herald.web.language import language_of
 from herald.web.pages.common import Web
 from herald.web.pages.story import cached_story
 from herald.web.render import section_path
@@ -25,6 +28,8 @@ SECTION_STORIES = 4
 SECTION_COUNT = 5
 HOME_SECTIONS = 10
 FRESH_SECONDS = 5.0
+
+LATEST = N_("Latest")  # the front page's group when no story is on top yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +136,7 @@ def router(web: Web) -> APIRouter:
         if not top:
             latest = [Teaser(a) for a in web.store.articles.latest(LATEST_COUNT, languages=web.languages)]
             if latest:
-                groups.append(_group("Latest", "/latest", latest))
+                groups.append(_group(LATEST, "/latest", latest))
                 shown.add(latest)
         for name, _count in web.directory.sections()[:HOME_SECTIONS]:
             teasers = _section(web, name, shown)
@@ -149,7 +154,9 @@ def router(web: Web) -> APIRouter:
         }
 
     @routes.get("/", response_class=HTMLResponse)
-    async def home() -> HTMLResponse:
-        return await web.shared_page("home", FRESH_SECONDS, "home.html", load, current="home")
+    async def home(request: Request) -> HTMLResponse:
+        return await web.shared_page(
+            "home", FRESH_SECONDS, "home.html", load, current="home", language=language_of(request)
+        )
 
     return routes

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from herald.models import Comment, User
 from herald.pipeline.comments import ACTIONS, MAX_REASON_CHARS, NOT_A_MODERATOR, CommentError
+from herald.translation import N_
 from herald.web.csrf import Csrf
 from herald.web.pages.comments import comment_viewers, parse_id
 from herald.web.pages.common import Web
@@ -25,15 +26,15 @@ from herald.web.viewers import Form, Handle, Visit
 
 QUEUE = "/moderation"
 LOG_SIZE = 200
-NOT_YOURS_TITLE = "Moderators only"
-NOT_YOURS = "Only moderators can see this page."
-NOTHING_THERE = "There is nothing to moderate there."
+NOT_YOURS_TITLE = N_("Moderators only")
+NOT_YOURS = N_("Only moderators can see this page.")
+NOTHING_THERE = N_("There is nothing to moderate there.")
 DONE = {
-    "hide": "The comment is hidden: readers see “[removed by a moderator]” in its place.",
-    "restore": "The comment is visible again, and its reports are cleared.",
-    "delete": "The comment is deleted.",
-    "ban": "The author is banned and signed out everywhere.",
-    "unban": "The ban is lifted: the author can sign in and comment again.",
+    "hide": N_("The comment is hidden: readers see “[removed by a moderator]” in its place."),
+    "restore": N_("The comment is visible again, and its reports are cleared."),
+    "delete": N_("The comment is deleted."),
+    "ban": N_("The author is banned and signed out everywhere."),
+    "unban": N_("The ban is lifted: the author can sign in and comment again."),
 }
 
 
@@ -55,10 +56,10 @@ def _queue(web: Web, moderator: User) -> list[Waiting]:
     waiting = []
     for comment in queue:
         if comment.article_id:
-            path, title = f"/article/{comment.article_id}", titles.get(comment.article_id, "An article")
+            path, title = f"/article/{comment.article_id}", titles.get(comment.article_id, N_("An article"))
         else:
             story = web.store.stories.get(comment.story_id or 0)
-            path, title = f"/story/{comment.story_id}", story.title if story is not None else "A story"
+            path, title = f"/story/{comment.story_id}", story.title if story is not None else N_("A story")
         waiting.append(Waiting(comment, path, title))
     return waiting
 
@@ -101,16 +102,16 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
         if isinstance(who, Response):
             return who
         if target is None:
-            return viewers.message(visit, "Not found", NOTHING_THERE, status=404)
+            return viewers.message(visit, N_("Not found"), NOTHING_THERE, status=404)
         try:
             await run_in_threadpool(work, who, target)
         except CommentError as exc:
             return viewers.message(
                 visit,
-                "That did not work",
+                N_("That did not work"),
                 str(exc),
                 status=403 if str(exc) == NOT_A_MODERATOR else 400,
-                link=(QUEUE, "Back to the queue"),
+                link=(QUEUE, N_("Back to the queue")),
             )
         return viewers.redirect(visit, f"{QUEUE}?done={done}")
 

@@ -25,6 +25,7 @@ from herald.errors import AccountError
 from herald.models import FOLLOW_KINDS, Article, Follow, User
 from herald.pipeline.comments import NO_SUCH_ARTICLE
 from herald.pipeline.reading import NOT_FOUND
+from herald.translation import N_
 from herald.web.csrf import Csrf
 from herald.web.pages.accounts import local_path
 from herald.web.pages.common import ARTICLE_ID, Web
@@ -43,13 +44,13 @@ BAR_NAMES = 3  # the article's most-named people, places and organisations offer
 MAX_KEY_CHARS = 200
 # The following page's groups, in the order "For you" weighs them.
 KIND_GROUPS = (
-    ("story", "Stories"),
-    ("entity", "People, places and organisations"),
-    ("publisher", "Publishers"),
-    ("section", "Sections"),
+    ("story", N_("Stories")),
+    ("entity", N_("People, places and organisations")),
+    ("publisher", N_("Publishers")),
+    ("section", N_("Sections")),
 )
-REFUSED = "That did not work"
-DONE = {"cleared": "Your reading history is cleared."}
+REFUSED = N_("That did not work")
+DONE = {"cleared": N_("Your reading history is cleared.")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,10 +173,10 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
     async def bar(request: Request, article_id: str, fragment: str = "") -> Response:
         visit = await yours.visit(request)
         if not ARTICLE_ID.match(article_id):
-            return yours.message(visit, "Not found", NO_SUCH_ARTICLE, status=404)
+            return yours.message(visit, N_("Not found"), NO_SUCH_ARTICLE, status=404)
         context = await run_in_threadpool(_bar_context, web, visit.user, article_id)
         if context is None:
-            return yours.message(visit, "Not found", NO_SUCH_ARTICLE, status=404)
+            return yours.message(visit, N_("Not found"), NO_SUCH_ARTICLE, status=404)
         # The bar's forms lead back to the page it is on: the article's, or its own for readers without
         # JavaScript.
         is_fragment = fragment == "1"
@@ -189,25 +190,25 @@ def router(web: Web, csrf: Csrf) -> APIRouter:
 
     def refused(visit: Visit, text: str, back: str, *, title: str = REFUSED, status: int = 400) -> Response:
         """A form that could not do what it asked: the reader's message, and the way back."""
-        return yours.message(visit, title, text, status=status, link=(back, "Go back"))
+        return yours.message(visit, title, text, status=status, link=(back, N_("Go back")))
 
     async def save(visit: Visit, form: Form) -> Response:
         article_id = str(visit.request.path_params.get("article_id", ""))
         if not ARTICLE_ID.match(article_id):
-            return yours.message(visit, "Not found", NO_SUCH_ARTICLE, status=404)
+            return yours.message(visit, N_("Not found"), NO_SUCH_ARTICLE, status=404)
         back = back_to(form, f"/article/{article_id}")
         if visit.user is None:
             return yours.to_sign_in(visit, back)
         added = await run_in_threadpool(reading.save, visit.user, article_id)
         # not added: already on the list, or no such article; only the second is worth saying
         if not added and await run_in_threadpool(web.store.articles.get, article_id) is None:
-            return refused(visit, NO_SUCH_ARTICLE, back, title="Not found", status=404)
+            return refused(visit, NO_SUCH_ARTICLE, back, title=N_("Not found"), status=404)
         return yours.redirect(visit, back)
 
     async def unsave(visit: Visit, form: Form) -> Response:
         article_id = str(visit.request.path_params.get("article_id", ""))
         if not ARTICLE_ID.match(article_id):
-            return yours.message(visit, "Not found", NO_SUCH_ARTICLE, status=404)
+            return yours.message(visit, N_("Not found"), NO_SUCH_ARTICLE, status=404)
         back = back_to(form, SAVED)
         if visit.user is None:
             return yours.to_sign_in(visit, back)

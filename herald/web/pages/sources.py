@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import Source
+from herald.web.language import language_of
 from herald.web.pages.common import Web
 
 PROBLEMS_SHOWN = 20
@@ -64,7 +66,7 @@ def router(web: Web) -> APIRouter:
         }
 
     @routes.get("/sources", response_class=HTMLResponse)
-    async def sources() -> Response:
-        return await web.page("sources.html", load, current="sources")
+    async def sources(request: Request) -> Response:
+        return await web.page("sources.html", load, current="sources", language=language_of(request))
 
     return routes

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import Article, Story
 from herald.web.coverage import timeline, without_body
+from herald.web.language import language_of
 from herald.web.pages.common import Moved, Web, not_found
 
 STORY_SECONDS = 30.0
@@ -51,7 +53,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/story/{story_id:int}", response_class=HTMLResponse)
-    async def story(story_id: int) -> Response:
+    async def story(story_id: int, request: Request) -> Response:
         if not 0 < story_id <= _LARGEST_ID:
             raise not_found()
 
@@ -74,6 +76,6 @@ def router(web: Web) -> APIRouter:
                 "page_url": f"{web.settings.public_base_url}/story/{found.id}",
             }
 
-        return await web.page("story.html", load)
+        return await web.page("story.html", load, language=language_of(request))
 
     return routes

@@ -20,6 +20,8 @@ from starlette.responses import HTMLResponse, Response
 
 from herald.errors import AssistantError
 from herald.pipeline import Panel, Rewrite, StorySoFar
+from herald.translation import N_
+from herald.web.language import VARY, language_of
 from herald.web.pages.common import ARTICLE_ID, Web, not_found
 
 # The panel grows with the story and the language choice follows the reader's browser: short and private.
@@ -27,8 +29,8 @@ FRAGMENT_CACHE = "private, max-age=60"
 NO_STORE = "no-store"  # a message about a failure must not outlive it
 MAX_LANGUAGE_TAGS = 20  # of an Accept-Language header: more is not a browser
 
-NO_DATE = "Pick a date to see what is new since then."
-BAD_DATE = "That date is not valid. Please pick a day, like 2026-03-04."
+NO_DATE = N_("Pick a date to see what is new since then.")
+BAD_DATE = N_("That date is not valid. Please pick a day, like 2026-03-04.")
 
 _CITATION = re.compile(r"\[(\d{1,4}(?:\s*,\s*\d{1,4})*)\]")
 
@@ -57,33 +59,35 @@ def router(web: Web) -> APIRouter:
     @routes.get("/article/{article_id}/ai", response_class=HTMLResponse)
     async def panel_fragment(article_id: str, request: Request) -> Response:
         panel = await _panel(web, article_id)
-        return _fragment(web, "panel", **_panel_context(panel, request, lang=None))
+        return _fragment(web, request, "panel", **_panel_context(panel, request, lang=None))
 
     @routes.get("/article/{article_id}/ai/ask", response_class=HTMLResponse)
-    async def ask_fragment(article_id: str, q: str = "") -> Response:
+    async def ask_fragment(article_id: str, request: Request, q: str = "") -> Response:
         _check(article_id)
         answer = await web.tools.ask(article_id, q)
         if answer is None:
             raise not_found()
-        return _fragment(web, "answer", answer=answer)
+        return _fragment(web, request, "answer", answer=answer)
 
     @routes.get("/article/{article_id}/ai/since", response_class=HTMLResponse)
-    async def since_fragment(article_id: str, since: str = "") -> Response:
+    async def since_fragment(article_id: str, request: Request, since: str = "") -> Response:
         _check(article_id)
         found = await _since(web, article_id, since)
-        return _fragment(web, "since", cache=FRAGMENT_CACHE if found.story else NO_STORE, since=found)
+        return _fragment(
+            web, request, "since", cache=FRAGMENT_CACHE if found.story else NO_STORE, since=found
+        )
 
     @routes.get("/article/{article_id}/ai/simple", response_class=HTMLResponse)
-    async def simple_fragment(article_id: str) -> Response:
+    async def simple_fragment(article_id: str, request: Request) -> Response:
         _check(article_id)
         retelling = await _retelling(web.tools.explain(article_id))
-        return _fragment(web, "rewrite", cache=_retelling_cache(retelling), retelling=retelling)
+        return _fragment(web, request, "rewrite", cache=_retelling_cache(retelling), retelling=retelling)
 
     @routes.get("/article/{article_id}/ai/translate", response_class=HTMLResponse)
-    async def translate_fragment(article_id: str, lang: str = "") -> Response:
+    async def translate_fragment(article_id: str, request: Request, lang: str = "") -> Response:
         _check(article_id)
         retelling = await _retelling(web.tools.translate(article_id, lang))
-        return _fragment(web, "rewrite", cache=_retelling_cache(retelling), retelling=retelling)
+        return _fragment(web, request, "rewrite", cache=_retelling_cache(retelling), retelling=retelling)
 
     @routes.get("/article/{article_id}/tools", response_class=HTMLResponse)
     async def tools_page(
@@ -104,12 +108,12 @@ def router(web: Web) -> APIRouter:
             context["retelling"] = await _retelling(web.tools.explain(article_id))
         elif lang is not None:
             context["retelling"] = await _retelling(web.tools.translate(article_id, lang))
-        response = await web.page("tools.html", lambda: context)
+        response = await web.page("tools.html", lambda: context, language=language_of(request))
         failed = (context["retelling"] is not None and context["retelling"].rewrite is None) or (
             context["since"] is not None and context["since"].story is None
         )
         response.headers["Cache-Control"] = NO_STORE if failed else FRAGMENT_CACHE
-        response.headers["Vary"] = "Accept-Language"
+        response.headers["Vary"] = VARY
         return response
 
     return routes
@@ -150,9 +154,11 @@ def _panel_context(panel: Panel, request: Request, *, lang: str | None) -> dict[
     }
 
 
-def _fragment(web: Web, part: str, *, cache: str = FRAGMENT_CACHE, **context: Any) -> HTMLResponse:
-    html = web.renderer.render_text("ai_panel.html", part=part, **context)
-    return HTMLResponse(html, headers={"Cache-Control": cache, "Vary": "Accept-Language"})
+def _fragment(
+    web: Web, request: Request, part: str, *, cache: str = FRAGMENT_CACHE, **context: Any
+) -> HTMLResponse:
+    html = web.renderer.render_text("ai_panel.html", part=part, language=language_of(request), **context)
+    return HTMLResponse(html, headers={"Cache-Control": cache, "Vary": VARY})
 
 
 async def _since(web: Web, article_id: str, value: str) -> Since:
