@@ -34,6 +34,7 @@ from herald.enrich import load_embedder
 from herald.models import Article, Story
 from herald.store import Store
 from herald.store.search import SearchFilters, SearchHit, TextQuery, fold, parse_query
+from herald.translation import N_
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,10 @@ SNIPPET_CHARS = 240
 _QUERY_VECTORS = 256  # recent queries' embeddings kept: paging through results embeds once
 _LOAD_BATCH = 5000  # vectors read from the database at a time: bounds the memory a first load takes
 
-SEMANTIC_UNAVAILABLE = (
+SEMANTIC_UNAVAILABLE = N_(
     "Searching by meaning is not available right now, so these results match your words only."
 )
-NOTHING_UNDERSTOOD = (
+NOTHING_UNDERSTOOD = N_(
     "Searching by meaning needs articles Herald has analysed, and none has been yet: these results match "
     "your words only."
 )

@@ -239,3 +239,21 @@ def test_the_site_builds_its_own_search_when_given_none(tmp_path: Path) -> None:
         assert room.articles[0] in results(answer.text)  # "Ferry crews agree to end week-long strike…"
     finally:
         store.close()
+
+
+def test_the_search_page_speaks_the_readers_language(site: Site) -> None:
+    from herald.web.language import LANGUAGE_COOKIE
+
+    site.client.cookies.set(LANGUAGE_COOKIE, "fr")
+    try:
+        html = get(site, q="ferry strike", mode="text")
+        assert "<h1>Rechercher</h1>" in html and "résultats pour « ferry strike »" in html
+        assert "2 autres articles de ce sujet" in html
+        assert "Rien ne correspond à « zeppelin »." in get(site, q="zeppelin", mode="text")
+        refused = get(site, status=400, q="ferry", to="tomorrow")
+        assert "Écrivez les dates sous la forme année-mois-jour" in refused
+        assert get(site, q="<b>x</b>").count("&lt;b&gt;x&lt;/b&gt;") >= 1  # the query stays escaped
+    finally:
+        site.client.cookies.clear()
+    english = get(site, q="ferry strike", mode="text")
+    assert "<h1>Search</h1>" in english and "Rechercher" not in english

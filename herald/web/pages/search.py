@@ -17,11 +17,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.pipeline.search import MAX_QUERY_CHARS, MODES, PAGE_SIZE, Search, SearchResults, match_spans
 from herald.pipeline.site import language_name
 from herald.store.search import SearchFilters
+from herald.translation import N_
+from herald.web.language import language_of
 from herald.web.pages.common import Web
 from herald.web.render import PAGE_CACHE
 
@@ -30,18 +33,18 @@ MAX_PAGE = 50
 MAX_SECTION_CHARS = 50
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 MODE_NAMES = {
-    "hybrid": "Words and meaning",
-    "text": "Exact words",
-    "semantic": "Meaning only",
+    "hybrid": N_("Words and meaning"),
+    "text": N_("Exact words"),
+    "semantic": N_("Meaning only"),
 }
-BAD_DATE = "Dates must be written as year-month-day, such as 2024-05-01."
-DATES_REVERSED = "The “from” date is after the “to” date: swap them to search between them."
-TOO_LONG = f"That search is too long: use at most {MAX_QUERY_CHARS} characters."
-BAD_MODE = "Choose how to match from the list: words and meaning, exact words, or meaning only."
-BAD_PUBLISHER = "That publisher is not one this site follows: choose one from the list."
-BAD_LANGUAGE = "Choose a language from the list."
-BAD_SECTION = "Choose a section from the list."
-BAD_PAGE = "That page of results does not exist: start again from the first page."
+BAD_DATE = N_("Dates must be written as year-month-day, such as 2024-05-01.")
+DATES_REVERSED = N_("The “from” date is after the “to” date: swap them to search between them.")
+TOO_LONG = N_("That search is too long: shorten it to a few words or a phrase.")
+BAD_MODE = N_("Choose how to match from the list: words and meaning, exact words, or meaning only.")
+BAD_PUBLISHER = N_("That publisher is not one this site follows: choose one from the list.")
+BAD_LANGUAGE = N_("Choose a language from the list.")
+BAD_SECTION = N_("Choose a section from the list.")
+BAD_PAGE = N_("That page of results does not exist: start again from the first page.")
 
 
 class BadSearch(ValueError):
@@ -161,6 +164,7 @@ def router(web: Web, search: Search) -> APIRouter:
 
     @routes.get("/search", response_class=HTMLResponse)
     async def search_page(
+        request: Request,
         q: str = "",
         mode: str = "",
         start: str = Query("", alias="from"),
@@ -214,7 +218,8 @@ def router(web: Web, search: Search) -> APIRouter:
             "search.html",
             status=400 if failed else 200,
             cache="no-store" if failed else PAGE_CACHE,
-            title=f"{form.q} · Search" if form.q and not failed else "Search",
+            query_title=form.q if form.q and not failed else "",
+            language=language_of(request),
             **context,
         )
 
