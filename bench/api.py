@@ -8,11 +8,8 @@ Needs wrk (Debian: apt-get install wrk). Usage: python bench/api.py [--articles 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,9 +18,8 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-from ingest import free_port  # bench/ is on the path when a bench runs
 from sqlalchemy import insert, select, update
-from web import WORDS, populate, wrk
+from web import WORDS, populate, print_rows, start_server, wrk
 
 from herald.store import Store
 from herald.store.features import vector_to_bytes
@@ -136,26 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         f"stored {len(ids)} articles in {len(ids) // STORY_SIZE} stories in {time.perf_counter() - t0:.1f} s"
     )
     store.close()
-    port = free_port()
-    env = {
-        **os.environ,
-        "HERALD_DATABASE_URL": db_url,
-        "HERALD_DATA_DIR": str(work),
-        "HERALD_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "herald.cli", "serve", "--no-scheduler", "--port", str(port)], env=env
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base, static_path = start_server(db_url, work)
     try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/robots.txt", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        home = httpx.get(base + "/", timeout=30).text
-        static_path = re.search(r'href="(/static/[^"]+\.css[^"]*)"', home).group(1)  # type: ignore[union-attr]
         rng = random.Random(2)
         queries = [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(200)]
         cases: list[tuple[str, str, Path | None]] = [
@@ -191,14 +169,11 @@ def main(argv: list[str] | None = None) -> int:
                 url, args.seconds, lua, timeout_seconds=30, connections=args.connections
             )
             rows.append((name, rps, p50, p99, errors))
-        baseline = rows[0][1]
-        print(
-            f"\n{args.articles} articles, SQLite, one uvicorn process, "
-            f"wrk {args.connections} connections, {args.seconds} s each; each API answer carries a fresh ETag"
+        print_rows(
+            rows,
+            f"{args.articles} articles, SQLite, one uvicorn process, wrk {args.connections} connections, "
+            f"{args.seconds} s each; every API answer carries a fresh ETag",
         )
-        print(f"{'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs static':>10}")
-        for name, rps, p50, p99, errors in rows:
-            print(f"{name:26} {rps:9.0f} {p50:8.1f} {p99:8.1f} {errors:7d} {rps / baseline:10.3f}")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -174,6 +174,41 @@ def wrk(
     return rps, pct("50"), pct("99"), errors
 
 
+def start_server(db_url: str, work: Path) -> tuple[subprocess.Popen[bytes], str, str]:
+    """``herald serve`` on the database, without a scheduler, once it answers: (the process, its address,
+    the site's versioned stylesheet, the static baseline every benchmark compares with)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "HERALD_DATABASE_URL": db_url,
+        "HERALD_DATA_DIR": str(work),
+        "HERALD_SCHEDULER": "false",
+        "HERALD_LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "herald.cli", "serve", "--no-scheduler", "--port", str(port)], env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/robots.txt", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    home = httpx.get(base + "/", timeout=60).text
+    static_path = re.search(r'href="(/static/[^"]+\.css[^"]*)"', home).group(1)  # type: ignore[union-attr]
+    return server, base, static_path
+
+
+def print_rows(rows: list[tuple[str, float, float, float, int]], title: str) -> None:
+    """The measurements, each with its ratio to the first row (the static baseline of the same run)."""
+    baseline = rows[0][1]
+    print(f"\n{title}")
+    print(f"{'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs static':>10}")
+    for name, rps, p50, p99, errors in rows:
+        print(f"{name:26} {rps:9.0f} {p50:8.1f} {p99:8.1f} {errors:7d} {rps / baseline:10.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
@@ -189,26 +224,8 @@ def main() -> int:
     ids = populate(store, args.articles)
     print(f"stored {len(ids)} articles in {time.perf_counter() - t0:.1f} s")
     store.close()
-    port = free_port()
-    env = {
-        **os.environ,
-        "HERALD_DATABASE_URL": db_url,
-        "HERALD_SCHEDULER": "false",
-        "HERALD_LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "herald.cli", "serve", "--no-scheduler", "--port", str(port)], env=env
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base, static_path = start_server(db_url, work)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        home = httpx.get(base + "/").text
-        static_path = re.search(r'href="(/static/[^"]+\.css[^"]*)"', home).group(1)  # type: ignore[union-attr]
         script = work / "articles.lua"
         sample = random.Random(1).sample(ids, 2000)
         script.write_text(
@@ -225,14 +242,11 @@ def main() -> int:
             httpx.get(url if lua is None else base + "/article/" + sample[0])  # warm up
             rps, p50, p99, errors = wrk(url, args.seconds, lua)
             rows.append((name, rps, p50, p99, errors))
-        baseline = rows[0][1]
-        print(
-            f"\n{args.articles} articles, SQLite, one uvicorn process, "
-            f"wrk 64 connections, {args.seconds} s each"
+        print_rows(
+            rows,
+            f"{args.articles} articles, SQLite, one uvicorn process, wrk 64 connections, "
+            f"{args.seconds} s each",
         )
-        print(f"{'':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs static':>10}")
-        for name, rps, p50, p99, errors in rows:
-            print(f"{name:24} {rps:9.0f} {p50:8.1f} {p99:8.1f} {errors:7d} {rps / baseline:10.2f}")
     finally:
         server.terminate()
         server.wait(timeout=10)

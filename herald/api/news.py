@@ -18,8 +18,8 @@ from herald.api.content_schemas import ArticleCardOut, ArticleDetailOut, Article
 from herald.api.cursors import MAX_CURSOR_CHARS, article_after, article_cursor
 from herald.api.problems import problem_responses
 from herald.api.schemas import NameOut
-from herald.api.tellings import distinct_texts, more_on_story, text_of
 from herald.models import Article
+from herald.pipeline.coverage import distinct_texts, more_on_story, text_of
 
 DEFAULT_ARTICLES = 20
 MAX_ARTICLES = 100

@@ -18,7 +18,7 @@ from herald.api.content_schemas import StoriesOut, StoryDetailOut, TellingOut
 from herald.api.cursors import MAX_CURSOR_CHARS, offset_cursor, offset_in
 from herald.api.problems import problem_responses
 from herald.api.reader_schemas import LARGEST_ID
-from herald.api.tellings import tellings
+from herald.pipeline.coverage import timeline
 
 DEFAULT_STORIES = 20
 MAX_STORIES = 50
@@ -133,7 +133,7 @@ def create_stories_api(content: Content) -> APIRouter:
             lead,
             tellings=[
                 TellingOut(article=cards[t.article.id], reprints=[cards[r.id] for r in t.reprints])
-                for t in tellings(members)
+                for t in timeline(members)
             ],
             changed_at=changed or found.last_updated,
         )

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import AsyncGenerator
 from urllib.parse import parse_qsl, urlsplit
 
-from starlette.datastructures import Headers, UploadFile
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -122,20 +122,7 @@ class Csrf:
         if kind != "multipart/form-data":
             raise _malformed()
 
-        async def once() -> AsyncGenerator[bytes, None]:
-            yield body
-
-        parser = MultiPartParser(
-            Headers(scope=request.scope),
-            once(),
-            max_files=1,
-            max_fields=MAX_FIELDS,
-            max_part_size=MAX_BODY_BYTES,
-        )
-        try:
-            form = await parser.parse()
-        except (MultiPartException, ValueError) as exc:
-            raise _malformed() from exc
+        form = await _multipart(request, body, max_files=1, max_fields=MAX_FIELDS)
         try:
             fields = _fields([(n, v) for n, v in form.multi_items() if isinstance(v, str)], frozenset())
             self._check_token(request, fields)
@@ -203,25 +190,30 @@ async def _parse(request: Request, body: bytes, max_fields: int) -> list[tuple[s
         except ValueError as exc:  # UnicodeDecodeError is one: a percent-escape that is not UTF-8
             raise _malformed() from exc
     elif kind == "multipart/form-data":
-
-        async def once() -> AsyncGenerator[bytes, None]:
-            yield body
-
-        parser = MultiPartParser(
-            Headers(scope=request.scope),
-            once(),
-            max_files=0,
-            max_fields=max_fields,
-            max_part_size=MAX_BODY_BYTES,
-        )
-        try:
-            form = await parser.parse()
-        except (MultiPartException, ValueError) as exc:
-            raise _malformed() from exc
+        form = await _multipart(request, body, max_files=0, max_fields=max_fields)
         pairs = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
     else:
         raise _malformed()
     return pairs
+
+
+async def _multipart(request: Request, body: bytes, *, max_files: int, max_fields: int) -> FormData:
+    """A multipart body already read (and capped), parsed with starlette's limits; refused when malformed."""
+
+    async def once() -> AsyncGenerator[bytes, None]:
+        yield body
+
+    parser = MultiPartParser(
+        Headers(scope=request.scope),
+        once(),
+        max_files=max_files,
+        max_fields=max_fields,
+        max_part_size=MAX_BODY_BYTES,
+    )
+    try:
+        return await parser.parse()
+    except (MultiPartException, ValueError) as exc:
+        raise _malformed() from exc
 
 
 def _fields(pairs: list[tuple[str, str]], repeated: frozenset[str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from herald.models import Article
-from herald.web.coverage import (
+from herald.pipeline.coverage import (
     distinct_texts,
     more_on_story,
     other_outlets,

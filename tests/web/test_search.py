@@ -257,3 +257,37 @@ def test_the_search_page_speaks_the_readers_language(site: Site) -> None:
         site.client.cookies.clear()
     english = get(site, q="ferry strike", mode="text")
     assert "<h1>Search</h1>" in english and "Rechercher" not in english
+
+
+def test_a_search_is_a_feed_too(site: Site) -> None:
+    import json
+
+    import feedparser
+
+    answer = site.client.get("/search/feed.xml", params={"q": "ferry strike", "mode": "text"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/rss+xml")
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert "ferry strike" in feed.feed.title
+    links = [entry.link for entry in feed.entries]
+    assert f"https://herald.test/article/{site.stories.wire}" in links
+    times = [entry.published_parsed for entry in feed.entries]
+    assert times == sorted(times, reverse=True)  # newest first, as a feed reader expects
+    again = site.client.get(
+        "/search/feed.xml",
+        params={"q": "ferry strike", "mode": "text"},
+        headers={"if-none-match": answer.headers["etag"]},
+    )
+    assert again.status_code == 304
+    as_json = json.loads(site.client.get("/search/feed.json", params={"q": "ferry", "mode": "text"}).text)
+    assert as_json["version"] == "https://jsonfeed.org/version/1.1" and as_json["items"]
+    assert site.client.get("/search/feed.xml").status_code == 400  # nothing to look for
+    assert site.client.get("/search/feed.xml", params={"q": "x", "to": "soon"}).status_code == 400
+    assert site.client.get("/search/feed.pdf", params={"q": "ferry"}).status_code == 404
+
+
+def test_a_search_page_names_its_feed(site: Site) -> None:
+    html = get(site, q="ferry strike", mode="text")
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/search/feed.xml?q=ferry+strike&amp;mode=text"' in html
+    assert 'rel="alternate" type="application/rss+xml" title="Search' not in get(site)  # no words, no feed

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import Article
-from herald.web.coverage import distinct_texts, more_on_story, syndication, text_of
+from herald.pipeline.coverage import distinct_texts, more_on_story, syndication, text_of
 from herald.web.language import language_of
 from herald.web.pages.common import ARTICLE_ID, Web, not_found
 from herald.web.pages.story import StoryView, cached_story

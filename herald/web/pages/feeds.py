@@ -32,8 +32,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from herald.models import Article
+from herald.pipeline.coverage import timeline
 from herald.pipeline.exports import sources_opml, xml_text
-from herald.web.coverage import timeline
 from herald.web.pages.common import MOVED_CACHE, Moved, Web, not_found
 from herald.web.pages.story import cached_story
 from herald.web.render import entity_path, section_path

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from herald.models import Article, Story
+from herald.pipeline.coverage import other_outlets
 from herald.translation import N_
-from herald.web.coverage import other_outlets
 from herald.web.language import language_of
 from herald.web.pages.common import Web
 from herald.web.pages.story import cached_story

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -26,7 +27,9 @@ from herald.store.search import SearchFilters
 from herald.translation import N_
 from herald.web.language import language_of
 from herald.web.pages.common import Web
+from herald.web.pages.feeds import Channel, serve_feed
 from herald.web.render import PAGE_CACHE
+from herald.web.seo import article_time
 
 OPTIONS_SECONDS = 60.0  # the filters' lists (publishers, sections, languages) change slowly
 MAX_PAGE = 50
@@ -44,6 +47,8 @@ BAD_MODE = N_("Choose how to match from the list: words and meaning, exact words
 BAD_PUBLISHER = N_("That publisher is not one this site follows: choose one from the list.")
 BAD_LANGUAGE = N_("Choose a language from the list.")
 BAD_SECTION = N_("Choose a section from the list.")
+NO_QUERY = N_("A search feed needs words to look for: add ?q= and a word or two to its address.")
+FEED_ITEMS = 20  # the best matches a search feed carries
 BAD_PAGE = N_("That page of results does not exist: start again from the first page.")
 
 
@@ -97,6 +102,18 @@ def highlight(text: str, terms: Sequence[str], prefix: str | None) -> Markup:
         last = end
     pieces.append(escape(text[last:]))
     return Markup("").join(pieces)
+
+
+def _form(q: str, mode: str, start: str, to: str, publisher: str, section: str, language: str) -> Form:
+    return Form(
+        q=" ".join(q.split()),
+        mode=mode or "hybrid",
+        start=start.strip(),
+        end=to.strip(),
+        publisher=publisher.strip(),
+        section=section.strip(),
+        language=language.strip().lower(),
+    )
 
 
 def _date(value: str) -> date | None:
@@ -162,6 +179,44 @@ def router(web: Web, search: Search) -> APIRouter:
             languages=web.languages,
         )
 
+    @routes.get("/search/feed.{extension}", include_in_schema=False)
+    async def search_feed(
+        request: Request,
+        extension: str,
+        q: str = "",
+        mode: str = "",
+        start: str = Query("", alias="from"),
+        to: str = "",
+        publisher: str = "",
+        section: str = "",
+        language: str = "",
+    ) -> Response:
+        """A search as a feed (RSS, Atom or JSON Feed, by the extension): its best matches, newest first, so
+        a feed reader shows what is new about the words as it comes in."""
+        form = _form(q, mode, start, to, publisher, section, language)
+
+        def load() -> Channel:
+            try:
+                if not form.q:
+                    raise BadSearch(NO_QUERY)
+                if len(form.q) > MAX_QUERY_CHARS:
+                    raise BadSearch(TOO_LONG)
+                if form.mode not in MODES:
+                    raise BadSearch(BAD_MODE)
+                filters = filters_for(form, options())
+            except BadSearch as bad:
+                raise HTTPException(400, str(bad)) from None
+            results = search.search(form.q, filters, form.mode, 1, per_page=FEED_ITEMS)
+            articles = sorted((g.article for g in results.groups), key=article_time, reverse=True)
+            return Channel(
+                title=f"“{form.q}”",
+                path=form.link(),
+                articles=articles,
+                description=f"The newest of the best matches for “{form.q}”.",
+            )
+
+        return await serve_feed(web, request, extension, load)
+
     @routes.get("/search", response_class=HTMLResponse)
     async def search_page(
         request: Request,
@@ -174,15 +229,7 @@ def router(web: Web, search: Search) -> APIRouter:
         language: str = "",
         page: str = "",
     ) -> Response:
-        form = Form(
-            q=" ".join(q.split()),
-            mode=mode or "hybrid",
-            start=start.strip(),
-            end=to.strip(),
-            publisher=publisher.strip(),
-            section=section.strip(),
-            language=language.strip().lower(),
-        )
+        form = _form(q, mode, start, to, publisher, section, language)
 
         def load() -> dict[str, Any]:
             choices = options()

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from herald.models import Article, Story
-from herald.web.coverage import timeline, without_body
+from herald.pipeline.coverage import timeline, without_body
 from herald.web.language import language_of
 from herald.web.pages.common import Moved, Web, not_found
 

@@ -1,16 +1,23 @@
-"""How one event's articles are shown: reprints of one wire text collapsed under the article that first
-carried it, other outlets' headlines beside a top story, the "also published by" facts of an article.
+"""How one event's articles are shown, on the site and in the API: reprints of one wire text collapsed under
+the article that first carried it, other outlets' headlines beside a top story, the "also published by"
+facts of an article.
 
-Pure functions of what the store returned, so each rule is tested without a database.
+Pure functions of what the store returned, so each rule is tested without a database; the site's pages and
+the JSON API both group by them, so an app and a page never disagree about a story.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from herald.models import Article
-from herald.web.seo import article_time
+
+
+def article_time(article: Article) -> datetime:
+    """The time a reader cares about: publication, or when we found it if the publisher gave none."""
+    return article.published_at or article.fetched_at
 
 
 def text_of(article: Article) -> str:
